@@ -1,0 +1,134 @@
+"""The ``Image`` member of a request: Bytes or S3Object in, an upright BGR array out.
+
+Rekognition's rules live here: JPEG and PNG only (judged by content), size limits for bytes and
+for S3 objects, an 80-pixel minimum, EXIF orientation applied, and decompression bombs refused
+from the header before any pixel is decoded.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from . import config
+from .errors import (
+    INVALID_PARAMETERS,
+    ImageTooLargeException,
+    InvalidImageFormatException,
+    InvalidParameterException,
+    InvalidS3ObjectException,
+)
+from .image_headers import HeaderError, read_header
+
+MAX_BYTES = 5 * 1024 * 1024  # Image.Bytes, 5,242,880
+MAX_S3_BYTES = 15 * 1024 * 1024
+MIN_SIDE = 80
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    pixels: np.ndarray  # upright BGR uint8
+    sha256: str  # of the encoded bytes, for ImageId
+
+    @property
+    def width(self) -> int:
+        return int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.pixels.shape[0])
+
+
+def load(image: Any, account_id: str, region: str, member: str = "Image") -> LoadedImage:
+    """Read and decode a request's ``Image`` member (raises Rekognition's errors)."""
+    if not isinstance(image, dict):
+        raise InvalidParameterException(f"{member} must be a structure with Bytes or S3Object.")
+    has_bytes, has_s3 = image.get("Bytes") is not None, image.get("S3Object") is not None
+    if has_bytes == has_s3:
+        raise InvalidParameterException(f"{member} must contain exactly one of Bytes or S3Object.")
+    if has_bytes:
+        data = _decode_base64(image["Bytes"])
+        if len(data) > MAX_BYTES:
+            raise ImageTooLargeException()
+    else:
+        data = _read_s3(image["S3Object"], account_id, region)
+    return LoadedImage(pixels=decode(data), sha256=hashlib.sha256(data).hexdigest())
+
+
+def decode(data: bytes) -> np.ndarray:
+    """Encoded JPEG/PNG → upright 8-bit BGR, enforcing Rekognition's format and size rules."""
+    if not data:
+        raise InvalidParameterException("Image bytes must not be empty.")
+    try:
+        header = read_header(data)
+    except HeaderError as exc:
+        raise InvalidImageFormatException() from exc
+    if header.width * header.height > config.max_image_pixels():
+        raise ImageTooLargeException()
+    if min(header.width, header.height) < MIN_SIDE:
+        raise InvalidParameterException(
+            f"{INVALID_PARAMETERS} Image is {header.width} x {header.height} pixels; "
+            f"Rekognition needs at least {MIN_SIDE} pixels in width and height."
+        )
+    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    if pixels is None or pixels.shape[:2] != (header.height, header.width):
+        raise InvalidImageFormatException()
+    return apply_orientation(pixels, header.orientation)
+
+
+def apply_orientation(pixels: np.ndarray, orientation: int) -> np.ndarray:
+    """Turn stored pixels upright as an EXIF Orientation value (1..8) says."""
+    if orientation == 2:
+        return cv2.flip(pixels, 1)
+    if orientation == 3:
+        return cv2.rotate(pixels, cv2.ROTATE_180)
+    if orientation == 4:
+        return cv2.flip(pixels, 0)
+    if orientation == 5:
+        return cv2.transpose(pixels)
+    if orientation == 6:
+        return cv2.rotate(pixels, cv2.ROTATE_90_CLOCKWISE)
+    if orientation == 7:
+        return cv2.flip(cv2.transpose(pixels), -1)
+    if orientation == 8:
+        return cv2.rotate(pixels, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    return pixels
+
+
+def _decode_base64(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        raise InvalidParameterException("Image.Bytes must be base64-encoded.")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidParameterException("Image.Bytes is not valid base64.") from exc
+
+
+def _read_s3(location: Any, account_id: str, region: str) -> bytes:
+    """The object's bytes from moto's S3 of the caller's account (InvalidS3Object otherwise)."""
+    from moto.s3.models import s3_backends
+    from moto.utilities.utils import get_partition
+
+    if not isinstance(location, dict) or not location.get("Bucket") or not location.get("Name"):
+        raise InvalidS3ObjectException()
+    try:
+        backend = s3_backends[account_id][get_partition(region)]
+        key = backend.get_object(
+            location["Bucket"], location["Name"], version_id=location.get("Version")
+        )
+    except Exception as exc:  # moto raises a different class for each missing part
+        raise InvalidS3ObjectException() from exc
+    if key is None or getattr(key, "is_delete_marker", False):
+        raise InvalidS3ObjectException()
+    if key.size > MAX_S3_BYTES:
+        raise ImageTooLargeException()
+    return bytes(key.value)

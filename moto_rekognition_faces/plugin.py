@@ -1,0 +1,43 @@
+"""The graft onto moto: our action methods set on ``RekognitionResponse`` itself.
+
+moto looks an action's method up on the response class at every request, so a method set here
+takes effect at once, in decorator mode and on a server that has already answered requests.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from moto.rekognition.responses import RekognitionResponse
+
+from . import responses
+
+_MISSING = object()
+_originals: dict[str, Any] = {}
+_lock = threading.Lock()
+
+
+def activate() -> None:
+    """Serve the face actions from this plugin (idempotent)."""
+    with _lock:
+        for name, function in responses.actions().items():
+            if name not in _originals:
+                _originals[name] = RekognitionResponse.__dict__.get(name, _MISSING)
+            setattr(RekognitionResponse, name, function)
+
+
+def deactivate() -> None:
+    """Give moto back its own behaviour for every action this plugin replaced."""
+    with _lock:
+        for name, original in _originals.items():
+            if original is _MISSING:
+                if name in RekognitionResponse.__dict__:
+                    delattr(RekognitionResponse, name)
+            else:
+                setattr(RekognitionResponse, name, original)
+        _originals.clear()
+
+
+def is_active() -> bool:
+    return bool(_originals)

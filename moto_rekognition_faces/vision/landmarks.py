@@ -1,0 +1,38 @@
+"""Dense 106-point landmarks (insightface 2d106det) for one face at a time.
+
+The model sees a square crop centred on the detector box, 1.5 × its larger side, at 192 px.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from . import models
+from .results import Detection
+
+WEIGHTS = "2d106det.onnx"
+INPUT_SIZE = 192
+CROP_SCALE = 1.5
+
+
+def crop_transform(
+    box: np.ndarray, size: int = INPUT_SIZE, scale: float = CROP_SCALE
+) -> np.ndarray:
+    """2×3 affine map from image pixels to the model's square input."""
+    x1, y1, x2, y2 = box[:4]
+    side = max(x2 - x1, y2 - y1) * scale
+    s = size / max(side, 1e-6)
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    return np.array([[s, 0, size / 2 - cx * s], [0, s, size / 2 - cy * s]], np.float64)
+
+
+def predict(image_bgr: np.ndarray, detection: Detection) -> np.ndarray:
+    """The 106 points, (106, 2) in image pixels."""
+    matrix = crop_transform(detection.box)
+    crop = cv2.warpAffine(image_bgr, matrix, (INPUT_SIZE, INPUT_SIZE), borderValue=0.0)
+    blob = crop[:, :, ::-1].astype(np.float32).transpose(2, 0, 1)[None]  # RGB, raw 0..255
+    out = models.session(WEIGHTS).run(None, {"data": blob})[0].reshape(-1, 2)
+    points = (out.astype(np.float64) + 1.0) * (INPUT_SIZE / 2)
+    inverse = cv2.invertAffineTransform(matrix)
+    return points @ inverse[:, :2].T + inverse[:, 2]

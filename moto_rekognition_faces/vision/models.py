@@ -1,0 +1,92 @@
+"""Locating, verifying and lazily loading the ONNX weights, once per process.
+
+Sessions are created on first use under a lock and shared by every thread
+(``InferenceSession.run`` is thread-safe), so importing the package stays cheap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from functools import cache
+from pathlib import Path
+
+import onnxruntime as ort
+
+from .. import config
+
+_PACKAGE_DIR = Path(__file__).resolve().parent.parent
+_BUNDLED = _PACKAGE_DIR / "_models"  # inside an installed wheel
+_SOURCE_TREE = _PACKAGE_DIR.parent / "models"  # a checkout or an editable install
+
+REBUILD_HINT = "rebuild it with `python models/build_models.py` in a checkout of the project"
+
+
+class ModelFileError(RuntimeError):
+    """A weight file is missing or does not match its manifest checksum."""
+
+
+def models_dir() -> Path:
+    """The folder that holds the weights and their ``manifest.json``."""
+    override = config.models_dir()
+    if override is not None:
+        return override
+    return _BUNDLED if _BUNDLED.is_dir() else _SOURCE_TREE
+
+
+@cache
+def _manifest_checksums(folder: Path) -> dict[str, str]:
+    """File name → expected sha256, from the manifest next to the weights (if any)."""
+    manifest = folder / "manifest.json"
+    if not manifest.is_file():
+        return {}
+    data = json.loads(manifest.read_text())
+    entries = data["models"] if isinstance(data, dict) and "models" in data else data
+    return {entry["file"]: entry["sha256"] for entry in entries if "sha256" in entry}
+
+
+def model_path(filename: str) -> Path:
+    """Path of a verified weight file, or a ModelFileError that says how to fix it."""
+    folder = models_dir()
+    path = folder / filename
+    if not path.is_file():
+        raise ModelFileError(f"model file {path} is missing; {REBUILD_HINT}")
+    expected = _manifest_checksums(folder).get(filename)
+    if expected is not None:
+        actual = hashlib.sha256(path.read_bytes()).hexdigest()
+        if actual != expected:
+            raise ModelFileError(
+                f"model file {path} is corrupt (sha256 {actual}, manifest says {expected}); "
+                f"{REBUILD_HINT}"
+            )
+    return path
+
+
+_sessions: dict[str, ort.InferenceSession] = {}
+_lock = threading.Lock()
+
+
+def session(filename: str) -> ort.InferenceSession:
+    """The shared onnxruntime session for a weight file, created on first use."""
+    found = _sessions.get(filename)
+    if found is not None:
+        return found
+    with _lock:
+        found = _sessions.get(filename)
+        if found is None:
+            options = ort.SessionOptions()
+            options.log_severity_level = 3
+            threads = config.ort_threads()
+            if threads:
+                options.intra_op_num_threads = threads
+            found = ort.InferenceSession(
+                str(model_path(filename)), options, providers=["CPUExecutionProvider"]
+            )
+            _sessions[filename] = found
+    return found
+
+
+def loaded() -> list[str]:
+    """Names of the weight files loaded so far (lets tests check laziness)."""
+    return sorted(_sessions)

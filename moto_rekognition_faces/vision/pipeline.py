@@ -1,0 +1,61 @@
+"""Composes the models: detect, filter by Rekognition's size rules, then add what was asked for.
+
+Only the work a request needs runs: DEFAULT pays for detection, pose and quality, and dense
+landmarks are computed only when asked for.
+"""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+
+from .. import config
+from . import detector, landmarks, pose, quality
+from .results import Detection, FaceAnalysis
+
+MAX_FACES = 100
+REFERENCE_SIZE = (1920, 1080)
+REFERENCE_MIN_FACE = 40.0
+DETECTOR_MIN_FACE = 8.0  # boxes smaller than this are below what the detector resolves
+
+
+def min_face_size(width: int, height: int) -> float:
+    """Rekognition's minimum face side in pixels for an image of this size.
+
+    AWS documents 40 px at 1920 × 1080, growing in proportion for larger images, and states no
+    minimum for smaller ones; there only the detector's own floor applies, so the small faces of a
+    crowd photo are still found.
+    """
+    factor = max(width / REFERENCE_SIZE[0], height / REFERENCE_SIZE[1])
+    return REFERENCE_MIN_FACE * factor if factor >= 1.0 else DETECTOR_MIN_FACE
+
+
+def find_faces(image_bgr: np.ndarray, max_faces: int = MAX_FACES) -> list[Detection]:
+    """The largest faces (at most ``max_faces``), largest first, above the size minimum."""
+    height, width = image_bgr.shape[:2]
+    minimum = min_face_size(width, height)
+    found = [
+        d
+        for d in detector.detect(image_bgr, config.detection_max_side())
+        if min(d.width, d.height) >= minimum
+    ]
+    found.sort(key=lambda d: (-d.area, -d.score, float(d.box[0]), float(d.box[1])))
+    return found[:max_faces]
+
+
+def analyze(
+    image_bgr: np.ndarray, *, dense_landmarks: bool = False, max_faces: int = MAX_FACES
+) -> list[FaceAnalysis]:
+    """Every reported face with pose and quality, plus the 106 points when asked for."""
+    grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
+    faces = []
+    for detection in find_faces(image_bgr, max_faces):
+        face = FaceAnalysis(
+            detection=detection,
+            pose=pose.estimate(detection.points5),
+            quality=quality.measure(grey, detection),
+        )
+        if dense_landmarks:
+            face.points106 = landmarks.predict(image_bgr, detection)
+        faces.append(face)
+    return faces
