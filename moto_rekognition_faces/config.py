@@ -40,3 +40,9 @@ def detection_max_side() -> int:
 def max_image_pixels() -> int:
     """Images whose header claims more pixels than this are refused before decoding."""
     return int(_get("MAX_IMAGE_PIXELS", str(64_000_000)))
+
+
+def faceless_target_is_error() -> bool:
+    """CompareFaces with no face in the target: AWS's docs say InvalidParameterException
+    (the default); ``MOTO_REKOGNITION_FACES_FACELESS_TARGET=empty`` returns empty lists."""
+    return _get("FACELESS_TARGET", "error").strip().lower() != "empty"

@@ -94,3 +94,16 @@ def face_detail(face: FaceAnalysis, width: int, height: int, dense: bool) -> dic
 def confidence(score: float) -> float:
     """Detector score 0..1 → Rekognition's 0..100."""
     return float(min(100.0, max(0.0, score * 100.0)))
+
+
+def compared_face(face: FaceAnalysis, width: int, height: int) -> dict[str, Any]:
+    """A CompareFaces target face: the DEFAULT members (5 landmarks, pose, quality)."""
+    return face_detail(face, width, height, dense=False)
+
+
+def source_face(face: FaceAnalysis, width: int, height: int) -> dict[str, Any]:
+    """CompareFaces' SourceImageFace: only where the face is and how sure the detector is."""
+    return {
+        "BoundingBox": bounding_box(face.detection.box, width, height),
+        "Confidence": confidence(face.detection.score),
+    }

@@ -1,0 +1,126 @@
+"""The standalone server script driven by the AWS CLI, and the demo script."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.support.assets import asset_path
+
+SCRIPTS = Path(sys.executable).parent
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def fake_credentials() -> dict[str, str]:
+    return {
+        **os.environ,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
+
+
+@pytest.fixture(scope="module")
+def standalone_server() -> Iterator[str]:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(SCRIPTS / "moto-rekognition-faces-server"), "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise RuntimeError("the server did not start")
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def aws_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    executable = shutil.which("aws", path=str(SCRIPTS)) or shutil.which("aws")
+    if executable is None:
+        pytest.skip("the AWS CLI is not installed (pip install awscli)")
+    return subprocess.run(
+        [executable, *args], capture_output=True, text=True, timeout=120, env=fake_credentials()
+    )
+
+
+def test_aws_cli_detect_faces_against_the_standalone_server(
+    standalone_server: str, tmp_path: Path
+) -> None:
+    image = tmp_path / "t1.jpg"
+    image.write_bytes(asset_path("t1").read_bytes())
+    result = aws_cli(
+        "rekognition", "detect-faces", "--endpoint-url", standalone_server,
+        "--image-bytes", f"fileb://{image}", "--attributes", "ALL", "--output", "json",
+    )
+    assert result.returncode == 0, result.stderr
+    faces = json.loads(result.stdout)["FaceDetails"]
+    assert len(faces) == 6
+    assert all(len(face["Landmarks"]) == 30 for face in faces)
+
+
+def test_aws_cli_sees_aws_errors_from_the_standalone_server(
+    standalone_server: str, tmp_path: Path
+) -> None:
+    image = tmp_path / "not-an-image.jpg"
+    image.write_bytes(b"GIF89a" + bytes(200))
+    result = aws_cli(
+        "rekognition", "detect-faces", "--endpoint-url", standalone_server,
+        "--image-bytes", f"fileb://{image}",
+    )
+    assert result.returncode != 0
+    assert "InvalidImageFormatException" in result.stderr
+
+
+def test_server_binds_to_loopback_by_default() -> None:
+    from moto_rekognition_faces import server
+
+    seen: list[list[str]] = []
+    import moto.server
+
+    original = moto.server.main
+    moto.server.main = seen.append  # type: ignore[assignment]
+    try:
+        server.main([])
+    finally:
+        moto.server.main = original
+    assert seen == [["--host", "127.0.0.1"]]
+
+
+def test_demo_prints_a_summary_and_writes_an_annotated_photo(tmp_path: Path) -> None:
+    out = tmp_path / "annotated.png"
+    result = subprocess.run(
+        [str(SCRIPTS / "moto-rekognition-faces-demo"), str(asset_path("t1")), "--out", str(out)],
+        capture_output=True, text=True, timeout=180, env=fake_credentials(), check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "6 face(s) found" in result.stdout
+    import cv2
+
+    drawn, original = cv2.imread(str(out)), cv2.imread(str(asset_path("t1")))
+    assert drawn.shape == original.shape
+    assert (drawn != original).any()

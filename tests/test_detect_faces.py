@@ -1,0 +1,132 @@
+"""DetectFaces through boto3, in decorator and server mode, on real photographs."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from moto_rekognition_faces.serialize import ALL_LANDMARKS, DEFAULT_LANDMARKS
+from tests.conftest import Aws, photo, raw_call
+from tests.support.shapes import assert_output_shape, assert_wire_shape
+
+DEFAULT_MEMBERS = {"BoundingBox", "Confidence", "Landmarks", "Pose", "Quality"}
+
+
+def detect(aws: Aws, image: bytes, **kwargs: object) -> list[dict]:
+    response = aws.rekognition.detect_faces(Image={"Bytes": image}, **kwargs)
+    assert_output_shape("DetectFaces", response)
+    assert "OrientationCorrection" not in response
+    return response["FaceDetails"]
+
+
+def centre(box: dict) -> tuple[float, float]:
+    return box["Left"] + box["Width"] / 2, box["Top"] + box["Height"] / 2
+
+
+def test_single_face_is_found_where_it_is(aws: Aws) -> None:
+    faces = detect(aws, photo("astronaut"))
+    assert len(faces) == 1
+    face = faces[0]
+    # The astronaut's face spans about x 180–275, y 55–180 of the 512 × 512 portrait.
+    x, y = centre(face["BoundingBox"])
+    assert 0.40 < x < 0.49 and 0.17 < y < 0.28
+    assert 0.14 < face["BoundingBox"]["Width"] < 0.25
+    assert face["Confidence"] > 90
+    marks = {m["Type"]: m for m in face["Landmarks"]}
+    assert marks["eyeLeft"]["X"] < marks["nose"]["X"] < marks["eyeRight"]["X"]
+    assert marks["eyeLeft"]["Y"] < marks["nose"]["Y"] < marks["mouthLeft"]["Y"]
+    box = face["BoundingBox"]
+    for mark in face["Landmarks"]:
+        assert box["Left"] < mark["X"] < box["Left"] + box["Width"]
+        assert box["Top"] < mark["Y"] < box["Top"] + box["Height"]
+
+
+def test_default_attributes_have_exactly_the_default_members(aws: Aws) -> None:
+    for attributes in (None, ["DEFAULT"]):
+        kwargs = {"Attributes": attributes} if attributes else {}
+        (face,) = detect(aws, photo("grace_hopper"), **kwargs)
+        assert set(face) == DEFAULT_MEMBERS
+        assert [m["Type"] for m in face["Landmarks"]] == list(DEFAULT_LANDMARKS)
+        pose, quality = face["Pose"], face["Quality"]
+        assert all(-180 <= pose[k] <= 180 for k in ("Roll", "Yaw", "Pitch"))
+        assert 0 <= quality["Brightness"] <= 100 and 0 <= quality["Sharpness"] <= 100
+
+
+def test_all_returns_thirty_landmarks_and_invents_nothing(aws: Aws) -> None:
+    (face,) = detect(aws, photo("astronaut"), Attributes=["ALL"])
+    assert [m["Type"] for m in face["Landmarks"]] == list(ALL_LANDMARKS)
+    assert len(face["Landmarks"]) == 30
+    assert set(face) == DEFAULT_MEMBERS
+    marks = {m["Type"]: (m["X"], m["Y"]) for m in face["Landmarks"]}
+    # Anatomy: brows above eyes, eyes above the nose tip, mouth between nose and chin.
+    assert marks["leftEyeBrowUp"][1] < marks["leftEyeUp"][1] < marks["leftEyeDown"][1]
+    assert marks["leftEyeLeft"][0] < marks["leftPupil"][0] < marks["leftEyeRight"][0]
+    assert marks["rightEyeLeft"][0] < marks["rightPupil"][0] < marks["rightEyeRight"][0]
+    assert marks["noseLeft"][0] < marks["noseRight"][0]
+    assert marks["nose"][1] < marks["mouthUp"][1] < marks["mouthDown"][1] < marks["chinBottom"][1]
+    assert marks["upperJawlineLeft"][0] < marks["chinBottom"][0] < marks["upperJawlineRight"][0]
+
+
+def test_several_faces_come_largest_first(aws: Aws) -> None:
+    faces = detect(aws, photo("t1"))
+    assert len(faces) == 6
+    areas = [f["BoundingBox"]["Width"] * f["BoundingBox"]["Height"] for f in faces]
+    assert areas == sorted(areas, reverse=True)
+
+
+def test_crowd_photo_returns_dozens_of_small_faces(aws: Aws) -> None:
+    faces = detect(aws, photo("players"))
+    assert len(faces) >= 48
+    assert min(f["BoundingBox"]["Width"] for f in faces) < 0.02
+
+
+def test_photo_without_faces_gives_an_empty_list(aws: Aws) -> None:
+    assert detect(aws, photo("chelsea")) == []
+    assert detect(aws, photo("coffee")) == []
+
+
+def test_same_image_gives_byte_identical_responses(moto_server: str, aws_credentials: None) -> None:
+    import base64
+
+    body = {"Image": {"Bytes": base64.b64encode(photo("t1")).decode()}, "Attributes": ["ALL"]}
+    first = raw_call(moto_server, "DetectFaces", body)
+    second = raw_call(moto_server, "DetectFaces", body)
+    assert first[0] == 200
+    assert first == second
+    assert_wire_shape("DetectFaces", json.loads(first[1]))
+
+
+def test_image_from_s3_gives_the_same_faces_as_bytes(aws: Aws) -> None:
+    aws.s3.create_bucket(Bucket="photos")
+    aws.s3.put_object(Bucket="photos", Key="team/t1.jpg", Body=photo("t1"))
+    from_s3 = aws.rekognition.detect_faces(Image={"S3Object": {"Bucket": "photos", "Name": "team/t1.jpg"}})
+    assert_output_shape("DetectFaces", from_s3)
+    assert from_s3["FaceDetails"] == detect(aws, photo("t1"))
+
+
+def test_s3_object_version_is_honoured(aws: Aws) -> None:
+    aws.s3.create_bucket(Bucket="versions")
+    aws.s3.put_bucket_versioning(Bucket="versions", VersioningConfiguration={"Status": "Enabled"})
+    first = aws.s3.put_object(Bucket="versions", Key="p.png", Body=photo("astronaut"))
+    aws.s3.put_object(Bucket="versions", Key="p.png", Body=photo("coffee"))
+    location = {"Bucket": "versions", "Name": "p.png"}
+    latest = aws.rekognition.detect_faces(Image={"S3Object": location})
+    assert latest["FaceDetails"] == []
+    old = aws.rekognition.detect_faces(
+        Image={"S3Object": {**location, "Version": first["VersionId"]}}
+    )
+    assert len(old["FaceDetails"]) == 1
+
+
+def test_moto_own_rekognition_operations_keep_working(aws: Aws) -> None:
+    labels = aws.rekognition.detect_labels(Image={"Bytes": photo("astronaut")})
+    assert labels["Labels"]
+    text = aws.rekognition.detect_text(Image={"Bytes": photo("astronaut")})
+    assert "TextDetections" in text
+
+
+@pytest.mark.parametrize("name", ["camera", "tom_hanks", "single_face", "multi_face", "gdp"])
+def test_other_real_photos(aws: Aws, name: str) -> None:
+    expected = {"camera": 1, "tom_hanks": 1, "single_face": 1, "multi_face": 5, "gdp": 5}[name]
+    assert len(detect(aws, photo(name))) == expected
