@@ -66,9 +66,11 @@ class FaceActions:
         if not source_faces:
             raise InvalidParameterException(NO_FACES_MESSAGE)
         source_face = source_faces[0]  # largest first
-        target_faces = [f for f in pipeline.analyze(target.pixels) if face_filter.passes(f, level)]
-        if not target_faces and config.faceless_target_is_error():
+        detected = pipeline.analyze(target.pixels)
+        if not detected and config.faceless_target_is_error():
             raise InvalidParameterException(NO_FACES_MESSAGE)
+        # Faces the quality filter removes are not compared, and reported nowhere.
+        target_faces = [f for f in detected if face_filter.passes(f, level)]
 
         probe = embedder.embed(source.pixels, [source_face.detection.points5])[0]
         gallery = embedder.embed(target.pixels, [f.detection.points5 for f in target_faces])
