@@ -56,3 +56,18 @@ class ValidationError(RekognitionError):
 
     def __init__(self, code: str, message: str) -> None:
         JsonRESTError.__init__(self, code, message)
+
+
+class ResourceAlreadyExistsException(RekognitionError):
+    error_code = "ResourceAlreadyExistsException"
+    default_message = "The resource already exists."
+
+
+class InvalidPaginationTokenException(RekognitionError):
+    error_code = "InvalidPaginationTokenException"
+    default_message = "Invalid Pagination Token"
+
+
+class ServiceQuotaExceededException(RekognitionError):
+    error_code = "ServiceQuotaExceededException"
+    default_message = "The size of the collection exceeds the allowed limit."

@@ -55,3 +55,12 @@ def rejection_reasons(face: FaceAnalysis, level: str) -> list[str]:
 
 def passes(face: FaceAnalysis, level: str) -> bool:
     return not rejection_reasons(face, level)
+
+
+def quality_score(face: FaceAnalysis) -> float:
+    """One number to rank faces by when MaxFaces cuts: detector certainty, sharpness, size
+    (saturating at 64 px) and frontality, each 0..1, multiplied."""
+    detection = face.detection
+    size = min(1.0, min(detection.width, detection.height) / 64.0)
+    frontal = max(0.0, 1.0 - max(abs(face.pose.yaw), abs(face.pose.pitch)) / 90.0)
+    return detection.score * (face.quality.sharpness / 100.0) * size * frontal

@@ -145,6 +145,13 @@ def _check_length(shape: Shape, value: Any, length: int, path: str, problems: li
         )
 
 
+# The model's patterns are Java regexes; Python's ``re`` has no \p{...} classes, so letters and
+# numbers become \w and separators \s (slightly wider: \w also admits "_", already allowed).
+_JAVA_CLASSES = {r"\p{L}": r"\w", r"\p{N}": r"\w", r"\p{Z}": r"\s"}
+
+
 @cache
 def _pattern(pattern: str) -> re.Pattern[str]:
+    for java, python in _JAVA_CLASSES.items():
+        pattern = pattern.replace(java, python)
     return re.compile(pattern)

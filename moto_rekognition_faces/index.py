@@ -1,0 +1,88 @@
+"""The face vectors of one collection: one contiguous float32 matrix, searched exactly.
+
+Rows are packed (a deleted row is filled by the last one), so a search is a single
+matrix–vector product over the live rows followed by a partial sort; no approximate index,
+so results are the true top-k and reproducible.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+DIMENSIONS = 512
+INITIAL_CAPACITY = 64
+
+
+class VectorIndex:
+    """Unit vectors keyed by string ids. Not thread-safe: the backend holds the lock."""
+
+    def __init__(self, dimensions: int = DIMENSIONS) -> None:
+        self._matrix = np.zeros((INITIAL_CAPACITY, dimensions), np.float32)
+        self._ids: list[str] = []
+        self._rows: dict[str, int] = {}
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._rows
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the matrix (capacity, not only live rows)."""
+        return int(self._matrix.nbytes)
+
+    def add(self, key: str, vector: np.ndarray) -> None:
+        """Store (or replace) the vector of ``key``."""
+        row = self._rows.get(key)
+        if row is None:
+            row = len(self._ids)
+            if row == len(self._matrix):
+                grown = np.zeros((2 * len(self._matrix), self._matrix.shape[1]), np.float32)
+                grown[:row] = self._matrix[:row]
+                self._matrix = grown
+            self._ids.append(key)
+            self._rows[key] = row
+        self._matrix[row] = vector
+
+    def add_many(self, keys: list[str], vectors: np.ndarray) -> None:
+        """Store many vectors at once, growing the matrix at most once."""
+        needed = len(self._ids) + len(keys)
+        if needed > len(self._matrix):
+            capacity = len(self._matrix)
+            while capacity < needed:
+                capacity *= 2
+            grown = np.zeros((capacity, self._matrix.shape[1]), np.float32)
+            grown[: len(self._ids)] = self._matrix[: len(self._ids)]
+            self._matrix = grown
+        for key, vector in zip(keys, vectors, strict=True):
+            self.add(key, vector)
+
+    def remove(self, key: str) -> None:
+        """Drop ``key``; the last row moves into its place so rows stay packed."""
+        row = self._rows.pop(key)
+        last = len(self._ids) - 1
+        if row != last:
+            moved = self._ids[last]
+            self._matrix[row] = self._matrix[last]
+            self._ids[row] = moved
+            self._rows[moved] = row
+        self._ids.pop()
+
+    def vector(self, key: str) -> np.ndarray:
+        return self._matrix[self._rows[key]].copy()
+
+    def search(
+        self, query: np.ndarray, limit: int, exclude: str | None = None
+    ) -> list[tuple[str, float]]:
+        """The ``limit`` ids most similar to ``query`` by cosine, best first (ties by id)."""
+        count = len(self._ids)
+        if count == 0 or limit <= 0:
+            return []
+        scores = self._matrix[:count] @ np.asarray(query, np.float32)
+        if exclude is not None and exclude in self._rows:
+            scores[self._rows[exclude]] = -np.inf
+        take = min(limit, count)
+        candidates = np.argpartition(-scores, take - 1)[:take] if take < count else np.arange(count)
+        ranked = sorted(candidates.tolist(), key=lambda r: (-float(scores[r]), self._ids[r]))
+        return [(self._ids[r], float(scores[r])) for r in ranked if np.isfinite(scores[r])]
