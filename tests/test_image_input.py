@@ -29,9 +29,9 @@ def astronaut() -> np.ndarray:
 
 
 def test_bytes_and_s3object_together_or_neither_are_refused(aws: Aws) -> None:
-    aws.s3.create_bucket(Bucket="b1")
-    aws.s3.put_object(Bucket="b1", Key="a.png", Body=photo("astronaut"))
-    both = {"Bytes": photo("astronaut"), "S3Object": {"Bucket": "b1", "Name": "a.png"}}
+    aws.s3.create_bucket(Bucket="both-ways")
+    aws.s3.put_object(Bucket="both-ways", Key="a.png", Body=photo("astronaut"))
+    both = {"Bytes": photo("astronaut"), "S3Object": {"Bucket": "both-ways", "Name": "a.png"}}
     assert error_of(aws, both)[0] == "InvalidParameterException"
     assert error_of(aws, {})[0] == "InvalidParameterException"
 
