@@ -155,9 +155,7 @@ def test_quality_filter_drops_poor_target_faces(aws: Aws) -> None:
     assert len(none_default["FaceMatches"]) + len(none_default["UnmatchedFaces"]) == counts["NONE"]
 
 
-@pytest.mark.parametrize(
-    "kwargs", [{"SimilarityThreshold": 100.5}, {"QualityFilter": "BEST"}]
-)
+@pytest.mark.parametrize("kwargs", [{"SimilarityThreshold": 100.5}, {"QualityFilter": "BEST"}])
 def test_out_of_range_threshold_and_unknown_filter_are_refused(aws: Aws, kwargs: dict) -> None:
     client = aws.rekognition
     with pytest.raises(client.exceptions.InvalidParameterException):

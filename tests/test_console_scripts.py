@@ -74,8 +74,16 @@ def test_aws_cli_detect_faces_against_the_standalone_server(
     image = tmp_path / "t1.jpg"
     image.write_bytes(asset_path("t1").read_bytes())
     result = aws_cli(
-        "rekognition", "detect-faces", "--endpoint-url", standalone_server,
-        "--image-bytes", f"fileb://{image}", "--attributes", "ALL", "--output", "json",
+        "rekognition",
+        "detect-faces",
+        "--endpoint-url",
+        standalone_server,
+        "--image-bytes",
+        f"fileb://{image}",
+        "--attributes",
+        "ALL",
+        "--output",
+        "json",
     )
     assert result.returncode == 0, result.stderr
     faces = json.loads(result.stdout)["FaceDetails"]
@@ -89,8 +97,12 @@ def test_aws_cli_sees_aws_errors_from_the_standalone_server(
     image = tmp_path / "not-an-image.jpg"
     image.write_bytes(b"GIF89a" + bytes(200))
     result = aws_cli(
-        "rekognition", "detect-faces", "--endpoint-url", standalone_server,
-        "--image-bytes", f"fileb://{image}",
+        "rekognition",
+        "detect-faces",
+        "--endpoint-url",
+        standalone_server,
+        "--image-bytes",
+        f"fileb://{image}",
     )
     assert result.returncode != 0
     assert "InvalidImageFormatException" in result.stderr
@@ -115,7 +127,11 @@ def test_demo_prints_a_summary_and_writes_an_annotated_photo(tmp_path: Path) -> 
     out = tmp_path / "annotated.png"
     result = subprocess.run(
         [str(SCRIPTS / "moto-rekognition-faces-demo"), str(asset_path("t1")), "--out", str(out)],
-        capture_output=True, text=True, timeout=180, env=fake_credentials(), check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        env=fake_credentials(),
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     assert "6 face(s) found" in result.stdout

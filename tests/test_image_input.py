@@ -51,8 +51,9 @@ def test_missing_s3_object_gives_invalid_s3_object(aws: Aws, missing: str) -> No
     assert message.startswith("Unable to get object metadata from S3")
 
 
-@pytest.mark.parametrize("kind", ["gif", "webp", "bmp", "tiff", "random", "truncated_jpeg",
-                                  "truncated_png"])
+@pytest.mark.parametrize(
+    "kind", ["gif", "webp", "bmp", "tiff", "random", "truncated_jpeg", "truncated_png"]
+)
 def test_other_formats_and_broken_bytes_give_invalid_image_format(aws: Aws, kind: str) -> None:
     picture = astronaut()
     data = {
@@ -89,7 +90,9 @@ def test_images_under_eighty_pixels_are_refused(aws: Aws) -> None:
     small = images.png_bytes(images.resized(picture, 79, 120))
     code, message = error_of(aws, {"Bytes": small})
     assert code == "InvalidParameterException" and "80" in message
-    assert "FaceDetails" in detect(aws, {"Bytes": images.png_bytes(images.resized(picture, 80, 80))})
+    assert "FaceDetails" in detect(
+        aws, {"Bytes": images.png_bytes(images.resized(picture, 80, 80))}
+    )
 
 
 def test_decompression_bomb_is_refused_from_its_header(aws: Aws) -> None:
