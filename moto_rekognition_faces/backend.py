@@ -19,9 +19,12 @@ from moto.moto_api._internal import mock_random
 from moto.utilities.utils import get_partition
 
 from .errors import (
+    ConflictException,
+    IdempotentParameterMismatchException,
     InvalidParameterException,
     ResourceAlreadyExistsException,
     ResourceNotFoundException,
+    ServiceQuotaExceededException,
 )
 from .index import VectorIndex
 
@@ -61,6 +64,24 @@ class StoredFace:
         return face
 
 
+MAX_FACES_PER_USER = 100
+
+
+@dataclass
+class User:
+    """A named group of faces of one person; its vector is the mean of theirs."""
+
+    user_id: str
+    face_ids: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "ACTIVE" if self.face_ids else "CREATED"
+
+    def to_user(self) -> dict[str, str]:
+        return {"UserId": self.user_id, "UserStatus": self.status}
+
+
 @dataclass
 class Collection:
     collection_id: str
@@ -71,7 +92,16 @@ class Collection:
     vectors: VectorIndex = field(default_factory=VectorIndex)
     # (ImageId, ExternalImageId) → FaceIds indexed from that image, for de-duplication.
     indexed_images: dict[tuple[str, str | None], list[str]] = field(default_factory=dict)
-    users: dict[str, Any] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)  # in creation order
+    user_vectors: VectorIndex = field(default_factory=VectorIndex)
+
+    def refresh_user_vector(self, user: User) -> None:
+        """Recompute a user's vector: the normalised mean of its faces' unit vectors."""
+        if user.user_id in self.user_vectors:
+            self.user_vectors.remove(user.user_id)
+        if user.face_ids:
+            mean = np.mean([self.vectors.vector(f) for f in user.face_ids], axis=0)
+            self.user_vectors.add(user.user_id, mean / max(float(np.linalg.norm(mean)), 1e-12))
 
     face_model_version: str = FACE_MODEL_VERSION
 
@@ -92,6 +122,8 @@ class FacesBackend(BaseBackend):
         super().__init__(region_name, account_id)
         self.collections: dict[str, Collection] = {}
         self.lock = threading.RLock()
+        # (operation, ClientRequestToken) → (fingerprint of the parameters, response body)
+        self.idempotency: dict[tuple[str, str], tuple[str, str]] = {}
 
     # -- collections -------------------------------------------------------------------
 
@@ -227,6 +259,168 @@ class FacesBackend(BaseBackend):
             collection = self.get_collection(collection_id)
             hits = collection.vectors.search(query, limit, exclude=exclude)
             return [(collection.faces[face_id], cosine) for face_id, cosine in hits]
+
+    # -- users -------------------------------------------------------------------------
+
+    def get_user(self, collection: Collection, user_id: str) -> User:
+        user = collection.users.get(user_id)
+        if user is None:
+            raise ResourceNotFoundException(
+                f"The user id: {user_id} does not exist in the collection "
+                f"{collection.collection_id}."
+            )
+        return user
+
+    def create_user(self, collection_id: str, user_id: str) -> None:
+        with self.lock:
+            collection = self.get_collection(collection_id)
+            if user_id in collection.users:
+                raise ConflictException(
+                    f"A User with the same Id: {user_id} already exists within the collection."
+                )
+            collection.users[user_id] = User(user_id)
+
+    def delete_user(self, collection_id: str, user_id: str) -> None:
+        """Disassociate every face of the user (the faces stay), then delete it."""
+        with self.lock:
+            collection = self.get_collection(collection_id)
+            user = self.get_user(collection, user_id)
+            for face_id in user.face_ids:
+                collection.faces[face_id].user_id = None
+            user.face_ids.clear()
+            collection.refresh_user_vector(user)
+            del collection.users[user_id]
+
+    def list_users(self, collection_id: str) -> list[User]:
+        with self.lock:
+            return list(self.get_collection(collection_id).users.values())
+
+    def associate_faces(
+        self,
+        collection_id: str,
+        user_id: str,
+        face_ids: list[str],
+        threshold: float,
+        similarity: Any,
+    ) -> tuple[list[str], list[dict[str, Any]], str]:
+        """Associate faces in order; once the user has a face, each further one must match its
+        vector with ``similarity(cosine) >= threshold``. Returns (associated, refused, status)."""
+        with self.lock:
+            collection = self.get_collection(collection_id)
+            user = self.get_user(collection, user_id)
+            wanted = [
+                f
+                for f in dict.fromkeys(face_ids)
+                if f in collection.faces and collection.faces[f].user_id is None
+            ]
+            if wanted and len(user.face_ids) + len(wanted) > MAX_FACES_PER_USER:
+                raise ServiceQuotaExceededException(
+                    f"User {user_id} would hold more than {MAX_FACES_PER_USER} faces."
+                )
+            associated: list[str] = []
+            refused: list[dict[str, Any]] = []
+            for face_id in dict.fromkeys(face_ids):
+                face = collection.faces.get(face_id)
+                if face is None:
+                    refused.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
+                    continue
+                if face.user_id == user_id:
+                    continue  # already this user's: silently ignored
+                if face.user_id is not None:
+                    refused.append(
+                        {
+                            "FaceId": face_id,
+                            "UserId": face.user_id,
+                            "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"],
+                        }
+                    )
+                    continue
+                if user.face_ids:
+                    cosine = float(
+                        collection.user_vectors.vector(user_id) @ collection.vectors.vector(face_id)
+                    )
+                    score = float(similarity(cosine))
+                    if score < threshold:
+                        refused.append(
+                            {
+                                "FaceId": face_id,
+                                "UserId": user_id,
+                                "Confidence": score,
+                                "Reasons": ["LOW_MATCH_CONFIDENCE"],
+                            }
+                        )
+                        continue
+                face.user_id = user_id
+                user.face_ids.append(face_id)
+                collection.refresh_user_vector(user)
+                associated.append(face_id)
+            return associated, refused, user.status
+
+    def disassociate_faces(
+        self, collection_id: str, user_id: str, face_ids: list[str]
+    ) -> tuple[list[str], list[dict[str, Any]], str]:
+        with self.lock:
+            collection = self.get_collection(collection_id)
+            user = self.get_user(collection, user_id)
+            done: list[str] = []
+            refused: list[dict[str, Any]] = []
+            for face_id in dict.fromkeys(face_ids):
+                face = collection.faces.get(face_id)
+                if face is None:
+                    refused.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
+                elif face.user_id is None:
+                    continue  # not associated with this user: ignored
+                elif face.user_id != user_id:
+                    refused.append(
+                        {
+                            "FaceId": face_id,
+                            "UserId": face.user_id,
+                            "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"],
+                        }
+                    )
+                else:
+                    face.user_id = None
+                    user.face_ids.remove(face_id)
+                    done.append(face_id)
+            collection.refresh_user_vector(user)
+            return done, refused, user.status
+
+    def user_vector(self, collection_id: str, user_id: str) -> np.ndarray | None:
+        """The user's vector, None while it has no face; ResourceNotFound for unknown users."""
+        with self.lock:
+            collection = self.get_collection(collection_id)
+            self.get_user(collection, user_id)
+            if user_id not in collection.user_vectors:
+                return None
+            return collection.user_vectors.vector(user_id)
+
+    def search_users(
+        self, collection_id: str, query: np.ndarray, limit: int, exclude: str | None = None
+    ) -> list[tuple[User, float]]:
+        """Users (with faces) closest to ``query`` by cosine to their vector, best first."""
+        with self.lock:
+            collection = self.get_collection(collection_id)
+            hits = collection.user_vectors.search(query, limit, exclude=exclude)
+            return [(collection.users[user_id], cosine) for user_id, cosine in hits]
+
+    # -- idempotency -------------------------------------------------------------------
+
+    def idempotent(self, operation: str, token: str | None, fingerprint: str, work: Any) -> str:
+        """Run ``work`` once per (operation, token); a retry with the same parameters gets the
+        first response, one with other parameters IdempotentParameterMismatchException."""
+        if not token:
+            return work()
+        with self.lock:
+            seen = self.idempotency.get((operation, token))
+            if seen is not None:
+                if seen[0] != fingerprint:
+                    raise IdempotentParameterMismatchException(
+                        f"The ClientRequestToken: {token} you have supplied is already in use."
+                    )
+                return seen[1]
+            body = work()
+            self.idempotency[(operation, token)] = (fingerprint, body)
+            return body
 
     # -- tags --------------------------------------------------------------------------
 

@@ -18,9 +18,7 @@ MAX_SEARCH_RESULTS = 4096
 NO_FACES_MESSAGE = "There are no faces in the image. Should be at least 1."
 
 
-def face_matches(
-    hits: list[tuple[StoredFace, float]], threshold: float
-) -> list[dict[str, Any]]:
+def face_matches(hits: list[tuple[StoredFace, float]], threshold: float) -> list[dict[str, Any]]:
     """Search hits → FaceMatch list, keeping those at or above the threshold."""
     matches = []
     for face, cosine in hits:

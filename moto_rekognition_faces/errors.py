@@ -71,3 +71,13 @@ class InvalidPaginationTokenException(RekognitionError):
 class ServiceQuotaExceededException(RekognitionError):
     error_code = "ServiceQuotaExceededException"
     default_message = "The size of the collection exceeds the allowed limit."
+
+
+class ConflictException(RekognitionError):
+    error_code = "ConflictException"
+    default_message = "A User with the same Id already exists within the collection."
+
+
+class IdempotentParameterMismatchException(RekognitionError):
+    error_code = "IdempotentParameterMismatchException"
+    default_message = "The ClientRequestToken you have supplied is already in use."

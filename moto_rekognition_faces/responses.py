@@ -14,10 +14,11 @@ from typing import Any
 from .collection_actions import CollectionActions
 from .errors import InternalServerError, RekognitionError
 from .image_actions import ImageActions
+from .user_actions import UserActions
 from .vision.models import ModelFileError
 
 log = logging.getLogger(__name__)
-ACTION_CLASSES = (ImageActions, CollectionActions)
+ACTION_CLASSES = (ImageActions, CollectionActions, UserActions)
 
 
 def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
