@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import hashlib
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,12 @@ MIN_SIDE = 80
 @dataclass(frozen=True)
 class LoadedImage:
     pixels: np.ndarray  # upright BGR uint8
-    sha256: str  # of the encoded bytes, for ImageId
+    data: bytes  # as received
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """Of the encoded bytes: what ImageId derives from (computed only when asked)."""
+        return hashlib.sha256(self.data).hexdigest()
 
     @property
     def width(self) -> int:
@@ -58,7 +64,7 @@ def load(image: Any, account_id: str, region: str, member: str = "Image") -> Loa
             raise ImageTooLargeException()
     else:
         data = _read_s3(image["S3Object"], account_id, region)
-    return LoadedImage(pixels=decode(data), sha256=hashlib.sha256(data).hexdigest())
+    return LoadedImage(pixels=decode(data), data=data)
 
 
 def decode(data: bytes) -> np.ndarray:

@@ -18,13 +18,18 @@ _originals: dict[str, Any] = {}
 _lock = threading.Lock()
 
 
+# Rekognition speaks JSON; a raw body spares moto parsing a megabyte of base64 as a query string.
+_CLASS_SETTINGS = {"use_raw_body": True}
+
+
 def activate() -> None:
     """Serve the face actions from this plugin (idempotent)."""
     with _lock:
-        for name, function in responses.actions().items():
+        replacements = {**responses.actions(), **_CLASS_SETTINGS}
+        for name, value in replacements.items():
             if name not in _originals:
                 _originals[name] = RekognitionResponse.__dict__.get(name, _MISSING)
-            setattr(RekognitionResponse, name, function)
+            setattr(RekognitionResponse, name, value)
 
 
 def deactivate() -> None:

@@ -69,7 +69,8 @@ def detect(
         size = (max(1, round(width * scale)), max(1, round(height * scale)))
         work = cv2.resize(image_bgr, size, interpolation=cv2.INTER_AREA)
     wh, ww = work.shape[:2]
-    blob = (work.astype(np.float32) - BGR_MEAN).transpose(2, 0, 1)[None]
+    mean = tuple(float(v) for v in BGR_MEAN)
+    blob = cv2.dnn.blobFromImage(work, 1.0, (ww, wh), mean, swapRB=False)  # NCHW, contiguous
     loc, conf, landmarks = models.session(WEIGHTS).run(None, {"input": blob})
     scores = conf[0][:, 1]
     picked = np.flatnonzero(scores > score_threshold)
