@@ -135,3 +135,25 @@ def test_moto_own_rekognition_operations_keep_working(aws: Aws) -> None:
 def test_other_real_photos(aws: Aws, name: str, expected: int) -> None:
     """A profile in greyscale, a 112-pixel face crop, outdoor and group photos, an RGBA PNG."""
     assert len(detect(aws, photo(name))) == expected
+
+
+def on_canvas(face_photo: bytes, scale: float, width: int, height: int) -> bytes:
+    """The photo scaled by ``scale`` and pasted on a plain grey canvas of the given size."""
+    import cv2
+    import numpy as np
+
+    image = cv2.imdecode(np.frombuffer(face_photo, np.uint8), cv2.IMREAD_COLOR)
+    small = cv2.resize(image, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    canvas = np.full((height, width, 3), 128, np.uint8)
+    canvas[100 : 100 + small.shape[0], 100 : 100 + small.shape[1]] = small
+    return cv2.imencode(".jpg", canvas, [cv2.IMWRITE_JPEG_QUALITY, 95])[1].tobytes()
+
+
+def test_minimum_face_size_grows_with_images_larger_than_full_hd(aws: Aws) -> None:
+    # At 0.6× the astronaut's face is about 57 px wide: enough at 1920 × 1080 (minimum 40 px),
+    # too small at 3840 × 2160, where the minimum doubles to 80 px.
+    full_hd = detect(aws, on_canvas(photo("astronaut"), 0.6, 1920, 1080))
+    assert len(full_hd) == 1
+    assert 40 <= full_hd[0]["BoundingBox"]["Width"] * 1920 < 80
+    assert detect(aws, on_canvas(photo("astronaut"), 0.6, 3840, 2160)) == []
+    assert len(detect(aws, on_canvas(photo("astronaut"), 1.2, 3840, 2160))) == 1
