@@ -22,6 +22,7 @@ from .errors import (
     ConflictException,
     IdempotentParameterMismatchException,
     InvalidParameterException,
+    LimitExceededException,
     ResourceAlreadyExistsException,
     ResourceNotFoundException,
     ServiceQuotaExceededException,
@@ -124,6 +125,7 @@ class FacesBackend(BaseBackend):
         self.lock = threading.RLock()
         # (operation, ClientRequestToken) → (fingerprint of the parameters, response body)
         self.idempotency: dict[tuple[str, str], tuple[str, str]] = {}
+        self.jobs: dict[str, Any] = {}  # JobId → video_jobs.VideoJob
 
     # -- collections -------------------------------------------------------------------
 
@@ -421,6 +423,26 @@ class FacesBackend(BaseBackend):
             body = work()
             self.idempotency[(operation, token)] = (fingerprint, body)
             return body
+
+    # -- video jobs --------------------------------------------------------------------
+
+    def add_job(self, job: Any, limit: int) -> None:
+        """Record a new job; more than ``limit`` running at once is LimitExceededException."""
+        with self.lock:
+            running = sum(1 for j in self.jobs.values() if j.status == "IN_PROGRESS")
+            if running >= limit:
+                raise LimitExceededException(
+                    f"{running} open Jobs for User "
+                    f"arn:aws:iam::{self.account_id}:root Maximum limit: {limit}"
+                )
+            self.jobs[job.job_id] = job
+
+    def get_job(self, job_id: str, api: str) -> Any:
+        with self.lock:
+            job = self.jobs.get(job_id)
+        if job is None or job.api != api:
+            raise ResourceNotFoundException(f"The job id: {job_id} does not exist.")
+        return job
 
     # -- tags --------------------------------------------------------------------------
 

@@ -46,3 +46,13 @@ def faceless_target_is_error() -> bool:
     """CompareFaces with no face in the target: AWS's docs say InvalidParameterException
     (the default); ``MOTO_REKOGNITION_FACES_FACELESS_TARGET=empty`` returns empty lists."""
     return _get("FACELESS_TARGET", "error").strip().lower() != "empty"
+
+
+def video_sample_fps() -> float:
+    """Frames per second of video that the video jobs analyse (default 5: one every 200 ms)."""
+    return float(_get("VIDEO_SAMPLE_FPS", "5"))
+
+
+def video_jobs_synchronous() -> bool:
+    """``MOTO_REKOGNITION_FACES_VIDEO_SYNC=1``: Start* calls finish the job before returning."""
+    return _get("VIDEO_SYNC", "").strip().lower() in {"1", "true", "yes", "on"}

@@ -81,3 +81,8 @@ class ConflictException(RekognitionError):
 class IdempotentParameterMismatchException(RekognitionError):
     error_code = "IdempotentParameterMismatchException"
     default_message = "The ClientRequestToken you have supplied is already in use."
+
+
+class LimitExceededException(RekognitionError):
+    error_code = "LimitExceededException"
+    default_message = "Too many concurrent jobs."

@@ -15,10 +15,11 @@ from .collection_actions import CollectionActions
 from .errors import InternalServerError, RekognitionError
 from .image_actions import ImageActions
 from .user_actions import UserActions
+from .video_actions import VideoActions
 from .vision.models import ModelFileError
 
 log = logging.getLogger(__name__)
-ACTION_CLASSES = (ImageActions, CollectionActions, UserActions)
+ACTION_CLASSES = (ImageActions, CollectionActions, UserActions, VideoActions)
 
 
 def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
