@@ -126,6 +126,7 @@ class FacesBackend(BaseBackend):
         # (operation, ClientRequestToken) → (fingerprint of the parameters, response body)
         self.idempotency: dict[tuple[str, str], tuple[str, str]] = {}
         self.jobs: dict[str, Any] = {}  # JobId → video_jobs.VideoJob
+        self.queued: dict[str, Any] = {}  # operation → deque of control.Queued (test control)
 
     # -- collections -------------------------------------------------------------------
 

@@ -86,3 +86,13 @@ class IdempotentParameterMismatchException(RekognitionError):
 class LimitExceededException(RekognitionError):
     error_code = "LimitExceededException"
     default_message = "Too many concurrent jobs."
+
+
+class UnknownOperationException(RekognitionError):
+    error_code = "UnknownOperationException"
+    default_message = "Unknown operation."
+
+
+class SerializationException(RekognitionError):
+    error_code = "SerializationException"
+    default_message = "The request body could not be parsed as JSON."

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from . import validation
-from .errors import InvalidParameterException
+from .errors import SerializationException
 
 
 def request_params(response: Any, operation: str) -> dict[str, Any]:
@@ -17,8 +17,8 @@ def request_params(response: Any, operation: str) -> dict[str, Any]:
     try:
         params = json.loads(body) if body else {}
     except ValueError as exc:
-        raise InvalidParameterException("The request body is not valid JSON.") from exc
+        raise SerializationException() from exc
     if not isinstance(params, dict):
-        raise InvalidParameterException("The request body must be a JSON object.")
+        raise SerializationException("The request body must be a JSON object.")
     validation.validate(operation, params)
     return params

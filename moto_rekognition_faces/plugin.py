@@ -11,7 +11,7 @@ from typing import Any
 
 from moto.rekognition.responses import RekognitionResponse
 
-from . import responses
+from . import control, responses
 
 _MISSING = object()
 _originals: dict[str, Any] = {}
@@ -22,10 +22,22 @@ _lock = threading.Lock()
 _CLASS_SETTINGS = {"use_raw_body": True}
 
 
+def _register_moto_api_route() -> None:
+    """The test-control route; must be in place before a server first serves /moto-api."""
+    from moto.moto_api._internal import urls
+
+    urls.url_paths.setdefault(control.ROUTE, control.moto_api_route)
+
+
 def activate() -> None:
     """Serve the face actions from this plugin (idempotent)."""
+    _register_moto_api_route()
     with _lock:
-        replacements = {**responses.actions(), **_CLASS_SETTINGS}
+        replacements = {
+            **responses.actions(),
+            "call_action": responses.call_action,
+            **_CLASS_SETTINGS,
+        }
         for name, value in replacements.items():
             if name not in _originals:
                 _originals[name] = RekognitionResponse.__dict__.get(name, _MISSING)

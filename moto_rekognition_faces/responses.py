@@ -7,14 +7,25 @@ serializes; ``guarded`` makes sure no failure ever leaves as a traceback or an H
 from __future__ import annotations
 
 import functools
+import json
 import logging
 from collections.abc import Callable
 from typing import Any
 
+from moto.core.responses import BaseResponse
+
+from . import control
+from .backend import faces_backends
 from .collection_actions import CollectionActions
-from .errors import InternalServerError, RekognitionError
+from .errors import (
+    InternalServerError,
+    InvalidParameterException,
+    RekognitionError,
+    UnknownOperationException,
+)
 from .image_actions import ImageActions
 from .user_actions import UserActions
+from .validation import service_model
 from .video_actions import VideoActions
 from .vision.models import ModelFileError
 
@@ -22,12 +33,23 @@ log = logging.getLogger(__name__)
 ACTION_CLASSES = (ImageActions, CollectionActions, UserActions, VideoActions)
 
 
+def operation_name(action_name: str) -> str:
+    """moto's snake_case action → Rekognition's operation name (detect_faces → DetectFaces)."""
+    return "".join(part.capitalize() for part in action_name.split("_"))
+
+
 def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
-    """Turn any failure into a Rekognition error, so no caller ever sees a traceback."""
+    """Answer queued test results first; turn any failure into a Rekognition error, so no
+    caller ever sees a traceback or an HTML error page."""
+    operation = operation_name(action.__name__)
 
     @functools.wraps(action)
     def run(self: Any) -> str:
         try:
+            ensure_region(self.current_account, self.region)
+            queued = control.take(self.current_account, self.region, operation)
+            if queued is not None:
+                return control.answer(queued)
             return action(self)
         except RekognitionError:
             raise
@@ -38,6 +60,31 @@ def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
             raise InternalServerError(f"Internal server error: {type(exc).__name__}") from exc
 
     return run
+
+
+def ensure_region(account_id: str, region: str) -> None:
+    """Rekognition exists only in some regions (boto3's endpoint list)."""
+    if region not in faces_backends[account_id].regions:
+        raise InvalidParameterException(f"Amazon Rekognition is not available in region {region}.")
+
+
+def call_action(self: Any) -> Any:
+    """moto's dispatch, with an unknown operation answered as AWS does (HTTP 400) and one that
+    neither moto nor this plugin implements answered as JSON (HTTP 501), not a server error."""
+    action = self._get_action()
+    if action not in service_model().operation_names:
+        error = UnknownOperationException(f"Unknown operation {action!r} for Amazon Rekognition.")
+        return error.code, {"Content-Type": "application/x-amz-json-1.1"}, error.description
+    try:
+        return BaseResponse.call_action(self)
+    except NotImplementedError:
+        body = json.dumps(
+            {
+                "__type": "NotImplementedException",
+                "message": f"{action} is a Rekognition operation that moto does not implement.",
+            }
+        )
+        return 501, {"Content-Type": "application/x-amz-json-1.1"}, body
 
 
 def actions() -> dict[str, Callable[[Any], str]]:
