@@ -127,6 +127,8 @@ class FacesBackend(BaseBackend):
         self.idempotency: dict[tuple[str, str], tuple[str, str]] = {}
         self.jobs: dict[str, Any] = {}  # JobId → video_jobs.VideoJob
         self.queued: dict[str, Any] = {}  # operation → deque of control.Queued (test control)
+        self.celebrities: dict[str, dict[str, Any]] = {}  # Id → catalogue entry (test control)
+        self.liveness: dict[str, dict[str, Any]] = {}  # SessionId → session record
 
     # -- collections -------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from .validation import service_model
 
 ROUTE = "{0}/moto-api/static/rekognition/queued-results"
 DEFAULT_REGION = "us-east-1"
+MAX_AUDIT_IMAGE_BYTES = 204_800  # the model's limit on AuditImage.Bytes
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,81 @@ def queue_error(
     _check_operation(operation)
     item = Queued(error_code=code, message=message, status=status)
     _queues(account_id, region).setdefault(operation, deque()).append(item)
+
+
+def add_celebrity(
+    name: str,
+    photo: bytes,
+    *,
+    celebrity_id: str | None = None,
+    urls: list[str] | None = None,
+    known_gender: str | None = None,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    region: str = DEFAULT_REGION,
+) -> str:
+    """Put a person in the RecognizeCelebrities catalogue, from the largest face of ``photo``.
+
+    Returns the celebrity's Id (given, or derived from the name)."""
+    import hashlib
+
+    from . import images
+    from .backend import faces_backends
+    from .vision import embedder, pipeline
+
+    pixels = images.decode(photo)
+    faces = pipeline.find_faces(pixels, max_faces=1)
+    if not faces:
+        raise ValueError("no face in the celebrity's photo")
+    vector = embedder.embed(pixels, [faces[0].points5])[0]
+    identifier = celebrity_id or hashlib.sha256(name.encode()).hexdigest()[:8]
+    faces_backends[account_id][region].celebrities[identifier] = {
+        "Id": identifier,
+        "Name": name,
+        "Urls": list(urls or []),
+        "KnownGender": known_gender,
+        "Vector": vector,
+    }
+    return identifier
+
+
+def set_liveness_result(
+    session_id: str,
+    status: str = "SUCCEEDED",
+    confidence: float = 99.0,
+    reference_image: bytes | None = None,
+    audit_images: list[bytes] | None = None,
+    *,
+    account_id: str = DEFAULT_ACCOUNT_ID,
+    region: str = DEFAULT_REGION,
+) -> None:
+    """Decide how a Face Liveness session ended; images get their real face box."""
+    from .backend import faces_backends
+
+    session = faces_backends[account_id][region].liveness[session_id]
+    session["Status"] = status
+    session["Confidence"] = float(confidence)
+    if reference_image is not None:
+        session["ReferenceImage"] = _audit_image(reference_image)
+    if audit_images:
+        session["AuditImages"] = [_audit_image(image) for image in audit_images]
+
+
+def _audit_image(photo: bytes) -> dict[str, Any]:
+    """An AuditImage: the bytes (base64 on the wire) and the box of their largest face."""
+    import base64
+
+    from . import images, serialize
+    from .vision import pipeline
+
+    if len(photo) > MAX_AUDIT_IMAGE_BYTES:
+        raise ValueError(f"an audit image holds at most {MAX_AUDIT_IMAGE_BYTES} bytes")
+    pixels = images.decode(photo)
+    image: dict[str, Any] = {"Bytes": base64.b64encode(photo).decode()}
+    faces = pipeline.find_faces(pixels, max_faces=1)
+    if faces:
+        height, width = pixels.shape[:2]
+        image["BoundingBox"] = serialize.bounding_box(faces[0].box, width, height)
+    return image
 
 
 def take(account_id: str, region: str, operation: str) -> Queued | None:

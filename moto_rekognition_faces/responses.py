@@ -16,6 +16,7 @@ from moto.core.responses import BaseResponse
 
 from . import control
 from .backend import faces_backends
+from .celebrity_actions import CelebrityActions
 from .collection_actions import CollectionActions
 from .errors import (
     InternalServerError,
@@ -24,13 +25,21 @@ from .errors import (
     UnknownOperationException,
 )
 from .image_actions import ImageActions
+from .liveness_actions import LivenessActions
 from .user_actions import UserActions
 from .validation import service_model
 from .video_actions import VideoActions
 from .vision.models import ModelFileError
 
 log = logging.getLogger(__name__)
-ACTION_CLASSES = (ImageActions, CollectionActions, UserActions, VideoActions)
+ACTION_CLASSES = (
+    ImageActions,
+    CollectionActions,
+    UserActions,
+    VideoActions,
+    CelebrityActions,
+    LivenessActions,
+)
 
 
 def operation_name(action_name: str) -> str:
