@@ -196,11 +196,20 @@ def _raise(code: str, message: str | None, status: int | None) -> str:
     )
 
 
+def _request_body(request: Any, headers: Any) -> bytes:
+    """The body of a moto-api request: a botocore request in decorator mode, a werkzeug one
+    (whose stream moto leaves unread) on a server."""
+    if hasattr(request, "environ"):
+        length = int(headers.get("Content-Length") or 0)
+        return request.environ["wsgi.input"].read(length)
+    body = request.body
+    return body.encode() if isinstance(body, str) else (body or b"")
+
+
 def moto_api_route(request: Any, full_url: str, headers: Any) -> tuple[int, dict, str]:
     """``POST /moto-api/static/rekognition/queued-results``: queue items on a server."""
     try:
-        raw = request.data if hasattr(request, "data") else request.body
-        body = json.loads(raw or b"{}")
+        body = json.loads(_request_body(request, headers) or b"{}")
         account_id = body.get("account_id", DEFAULT_ACCOUNT_ID)
         region = body.get("region", DEFAULT_REGION)
         for result in body.get("results", []):

@@ -32,6 +32,7 @@ from .video_actions import VideoActions
 from .vision.models import ModelFileError
 
 log = logging.getLogger(__name__)
+JSON_CONTENT = "application/x-amz-json-1.1"
 ACTION_CLASSES = (
     ImageActions,
     CollectionActions,
@@ -42,23 +43,13 @@ ACTION_CLASSES = (
 )
 
 
-def operation_name(action_name: str) -> str:
-    """moto's snake_case action → Rekognition's operation name (detect_faces → DetectFaces)."""
-    return "".join(part.capitalize() for part in action_name.split("_"))
-
-
 def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
-    """Answer queued test results first; turn any failure into a Rekognition error, so no
-    caller ever sees a traceback or an HTML error page."""
-    operation = operation_name(action.__name__)
+    """Turn any failure into a Rekognition error, so no caller ever sees a traceback or an
+    HTML error page."""
 
     @functools.wraps(action)
     def run(self: Any) -> str:
         try:
-            ensure_region(self.current_account, self.region)
-            queued = control.take(self.current_account, self.region, operation)
-            if queued is not None:
-                return control.answer(queued)
             return action(self)
         except RekognitionError:
             raise
@@ -78,12 +69,19 @@ def ensure_region(account_id: str, region: str) -> None:
 
 
 def call_action(self: Any) -> Any:
-    """moto's dispatch, with an unknown operation answered as AWS does (HTTP 400) and one that
-    neither moto nor this plugin implements answered as JSON (HTTP 501), not a server error."""
+    """moto's dispatch, after three checks of ours: an unknown operation is answered as AWS does
+    (HTTP 400), a region without Rekognition is refused, and a queued test result is served.
+    An operation neither moto nor this plugin implements gets JSON (HTTP 501), not a crash."""
     action = self._get_action()
-    if action not in service_model().operation_names:
-        error = UnknownOperationException(f"Unknown operation {action!r} for Amazon Rekognition.")
-        return error.code, {"Content-Type": "application/x-amz-json-1.1"}, error.description
+    try:
+        if action not in service_model().operation_names:
+            raise UnknownOperationException(f"Unknown operation {action!r} for Amazon Rekognition.")
+        ensure_region(self.current_account, self.region)
+        queued = control.take(self.current_account, self.region, action)
+        if queued is not None:  # a test asked for this answer (any Rekognition operation)
+            return 200, {"Content-Type": JSON_CONTENT}, control.answer(queued)
+    except RekognitionError as error:
+        return error.code, {"Content-Type": JSON_CONTENT}, error.description
     try:
         return BaseResponse.call_action(self)
     except NotImplementedError:
@@ -93,7 +91,7 @@ def call_action(self: Any) -> Any:
                 "message": f"{action} is a Rekognition operation that moto does not implement.",
             }
         )
-        return 501, {"Content-Type": "application/x-amz-json-1.1"}, body
+        return 501, {"Content-Type": JSON_CONTENT}, body
 
 
 def actions() -> dict[str, Callable[[Any], str]]:
