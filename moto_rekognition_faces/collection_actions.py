@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import face_filter, images, serialize, similarity
+from . import attributes, face_filter, images, serialize, similarity
 from .backend import FACE_MODEL_VERSION, FacesBackend, NewFace, StoredFace, faces_backends
 from .errors import InvalidParameterException
 from .pagination import paginate
@@ -99,9 +99,8 @@ class CollectionActions:
         collection_id = params["CollectionId"]
         backend.get_collection(collection_id)  # fail fast, before any inference
         image = images.load(params.get("Image"), self.current_account, self.region)
-        attributes = params.get("DetectionAttributes")
-        dense = serialize.wants_all(attributes)
-        faces = pipeline.analyze(image.pixels, dense_landmarks=dense)
+        selection = attributes.select(params.get("DetectionAttributes"))
+        faces = pipeline.analyze(image.pixels, selection.needs)
 
         level = params.get("QualityFilter", "AUTO")
         unindexed: list[tuple[FaceAnalysis, list[str]]] = []
@@ -135,7 +134,7 @@ class CollectionActions:
         records = [
             {
                 "Face": {k: v for k, v in record.to_face().items() if k != "UserId"},
-                "FaceDetail": serialize.face_detail(face, image.width, image.height, dense),
+                "FaceDetail": serialize.face_detail(face, image.width, image.height, selection),
             }
             for record, face in zip(stored, kept, strict=True)
         ]
@@ -146,7 +145,9 @@ class CollectionActions:
                 "UnindexedFaces": [
                     {
                         "Reasons": reasons,
-                        "FaceDetail": serialize.face_detail(face, image.width, image.height, dense),
+                        "FaceDetail": serialize.face_detail(
+                            face, image.width, image.height, selection
+                        ),
                     }
                     for face, reasons in unindexed
                 ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import config, face_filter, images, serialize, similarity
+from . import attributes, config, face_filter, images, serialize, similarity
 from .errors import InvalidParameterException
 from .parsing import request_params
 from .vision import embedder, pipeline
@@ -22,9 +22,9 @@ class ImageActions:
     def detect_faces(self) -> str:
         params = request_params(self, "DetectFaces")
         image = images.load(params.get("Image"), self.current_account, self.region)
-        dense = serialize.wants_all(params.get("Attributes"))
-        faces = pipeline.analyze(image.pixels, dense_landmarks=dense)
-        details = [serialize.face_detail(f, image.width, image.height, dense) for f in faces]
+        selection = attributes.select(params.get("Attributes"))
+        faces = pipeline.analyze(image.pixels, selection.needs)
+        details = [serialize.face_detail(f, image.width, image.height, selection) for f in faces]
         return json.dumps({"FaceDetails": details})
 
     def compare_faces(self) -> str:

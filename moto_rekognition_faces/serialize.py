@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
 
+from .attributes import DEFAULT, Selection
 from .vision.results import FaceAnalysis
 
 # Detector points, in RetinaFace order: viewer's left eye, right eye, nose, left/right mouth corner.
@@ -45,11 +45,6 @@ DENSE_LANDMARK_INDEX: dict[str, tuple[int, ...]] = {
 ALL_LANDMARKS = DEFAULT_LANDMARKS + tuple(DENSE_LANDMARK_INDEX)
 
 
-def wants_all(attributes: Iterable[str] | None) -> bool:
-    """Whether an ``Attributes`` list asks for every attribute (and so the 30 landmarks)."""
-    return "ALL" in (attributes or ())
-
-
 def bounding_box(box: np.ndarray, width: int, height: int) -> dict[str, float]:
     """Pixel box → ratios of the image; values may fall outside 0..1 at the edges, as in AWS."""
     x1, y1, x2, y2 = (float(v) for v in box[:4])
@@ -62,7 +57,8 @@ def bounding_box(box: np.ndarray, width: int, height: int) -> dict[str, float]:
 
 
 def landmarks(face: FaceAnalysis, width: int, height: int, dense: bool) -> list[dict[str, Any]]:
-    """The 5 default landmarks, or all 30 when the 106 points were computed."""
+    """The 5 default landmarks, or all 30 when the 106 points were computed (pupils from the
+    iris model when it ran)."""
     points: dict[str, np.ndarray] = {
         name: face.detection.points5[index] for name, index in FIVE_POINT_INDEX.items()
     }
@@ -70,6 +66,9 @@ def landmarks(face: FaceAnalysis, width: int, height: int, dense: bool) -> list[
     if dense and face.points106 is not None:
         for name, indices in DENSE_LANDMARK_INDEX.items():
             points[name] = face.points106[list(indices)].mean(axis=0)
+        if face.gaze is not None:
+            points["leftPupil"] = np.asarray(face.gaze.left_pupil, float)
+            points["rightPupil"] = np.asarray(face.gaze.right_pupil, float)
         names = ALL_LANDMARKS
     return [
         {"Type": name, "X": float(points[name][0]) / width, "Y": float(points[name][1]) / height}
@@ -77,18 +76,51 @@ def landmarks(face: FaceAnalysis, width: int, height: int, dense: bool) -> list[
     ]
 
 
-def face_detail(face: FaceAnalysis, width: int, height: int, dense: bool) -> dict[str, Any]:
-    """A FaceDetail with the members the pipeline measured for this face."""
-    return {
-        "BoundingBox": bounding_box(face.detection.box, width, height),
-        "Landmarks": landmarks(face, width, height, dense),
-        "Pose": {"Roll": face.pose.roll, "Yaw": face.pose.yaw, "Pitch": face.pose.pitch},
-        "Quality": {
-            "Brightness": face.quality.brightness,
-            "Sharpness": face.quality.sharpness,
-        },
-        "Confidence": confidence(face.detection.score),
+def face_detail(
+    face: FaceAnalysis, width: int, height: int, selection: Selection = DEFAULT
+) -> dict[str, Any]:
+    """A FaceDetail with the selected members, in the order Rekognition lists them."""
+    members = selection.members
+    detail: dict[str, Any] = {"BoundingBox": bounding_box(face.detection.box, width, height)}
+    verdicts = face.appearance.as_dict() if face.appearance is not None else {}
+    if "AgeRange" in members and face.age_gender is not None:
+        detail["AgeRange"] = {"Low": face.age_gender.low, "High": face.age_gender.high}
+    for member in ("Smile", "Eyeglasses", "Sunglasses"):
+        if member in members and member in verdicts:
+            detail[member] = verdict(verdicts[member])
+    if "Gender" in members and face.age_gender is not None:
+        detail["Gender"] = {
+            "Value": face.age_gender.gender,
+            "Confidence": float(face.age_gender.gender_confidence),
+        }
+    for member in ("Beard", "Mustache", "EyesOpen", "MouthOpen"):
+        if member in members and member in verdicts:
+            detail[member] = verdict(verdicts[member])
+    if "Emotions" in members and face.emotions is not None:
+        ranked = sorted(face.emotions.items(), key=lambda item: (-item[1], item[0]))
+        detail["Emotions"] = [{"Type": kind, "Confidence": float(c)} for kind, c in ranked]
+    detail["Landmarks"] = landmarks(face, width, height, selection.all_landmarks)
+    detail["Pose"] = {"Roll": face.pose.roll, "Yaw": face.pose.yaw, "Pitch": face.pose.pitch}
+    detail["Quality"] = {
+        "Brightness": face.quality.brightness,
+        "Sharpness": face.quality.sharpness,
     }
+    detail["Confidence"] = confidence(face.detection.score)
+    if "FaceOccluded" in members and "FaceOccluded" in verdicts:
+        detail["FaceOccluded"] = verdict(verdicts["FaceOccluded"])
+    if "EyeDirection" in members and face.gaze is not None:
+        detail["EyeDirection"] = {
+            "Yaw": float(face.gaze.yaw),
+            "Pitch": float(face.gaze.pitch),
+            "Confidence": float(face.gaze.confidence),
+        }
+    return detail
+
+
+def verdict(pair: tuple[bool, float]) -> dict[str, Any]:
+    """A yes/no attribute: its value and the confidence (0–100) in that value."""
+    value, certainty = pair
+    return {"Value": bool(value), "Confidence": float(min(100.0, max(0.0, certainty)))}
 
 
 def confidence(score: float) -> float:
@@ -98,7 +130,7 @@ def confidence(score: float) -> float:
 
 def compared_face(face: FaceAnalysis, width: int, height: int) -> dict[str, Any]:
     """A CompareFaces target face: the DEFAULT members (5 landmarks, pose, quality)."""
-    return face_detail(face, width, height, dense=False)
+    return face_detail(face, width, height)
 
 
 def source_face(face: FaceAnalysis, width: int, height: int) -> dict[str, Any]:

@@ -168,7 +168,7 @@ class UserActions:
             if not reasons and searched is None:
                 searched = face  # the largest usable face
                 continue
-            detail = serialize.face_detail(face, image.width, image.height, dense=False)
+            detail = serialize.face_detail(face, image.width, image.height)
             unsearched.append({"FaceDetails": detail, "Reasons": reasons or ["FACE_NOT_LARGEST"]})
         body: dict[str, Any] = {"UserMatches": [], "FaceModelVersion": FACE_MODEL_VERSION}
         if searched is not None:
@@ -177,9 +177,7 @@ class UserActions:
             threshold = float(params.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD))
             body["UserMatches"] = user_matches(hits, threshold)
             body["SearchedFace"] = {
-                "FaceDetail": serialize.face_detail(
-                    searched, image.width, image.height, dense=False
-                )
+                "FaceDetail": serialize.face_detail(searched, image.width, image.height)
             }
         body["UnsearchedFaces"] = unsearched
         return json.dumps(body)

@@ -70,9 +70,12 @@ class VideoActions:
 
     def start_face_detection(self) -> str:
         params = request_params(self, "StartFaceDetection")
-        dense = params.get("FaceAttributes") == "ALL"
+        face_attributes = params.get("FaceAttributes")
         return start_job(
-            self, params, "StartFaceDetection", lambda _: video_jobs.detect_faces_in(dense)
+            self,
+            params,
+            "StartFaceDetection",
+            lambda _: video_jobs.detect_faces_in(face_attributes),
         )
 
     def get_face_detection(self) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from . import config, serialize, similarity, videos
+from . import attributes, config, serialize, similarity, videos
 from .vision import embedder, pipeline
 
 log = logging.getLogger(__name__)
@@ -74,17 +74,17 @@ def launch(job: VideoJob, data: bytes, work: Callable[[Any, videos.VideoMetadata
         threading.Thread(target=run, name=f"rekognition-job-{job.job_id[:8]}", daemon=True).start()
 
 
-def detect_faces_in(dense: bool) -> Callable[[Any, videos.VideoMetadata], list]:
-    """The work of StartFaceDetection: FaceDetection entries, in time order."""
+def detect_faces_in(face_attributes: str | None) -> Callable[[Any, videos.VideoMetadata], list]:
+    """The work of StartFaceDetection: FaceDetection entries, in time order (with ALL, every
+    member but EyeDirection and FaceOccluded, which video results never carry)."""
+    selection = attributes.select([face_attributes or "DEFAULT"], never=VIDEO_EXCLUDED_MEMBERS)
 
     def work(capture: Any, meta: videos.VideoMetadata) -> list[dict[str, Any]]:
         found = []
         for timestamp, frame in videos.sampled_frames(capture, config.video_sample_fps()):
             height, width = frame.shape[:2]
-            for face in pipeline.analyze(frame, dense_landmarks=dense):
-                detail = serialize.face_detail(face, width, height, dense)
-                for member in VIDEO_EXCLUDED_MEMBERS:
-                    detail.pop(member, None)
+            for face in pipeline.analyze(frame, selection.needs):
+                detail = serialize.face_detail(face, width, height, selection)
                 found.append({"Timestamp": timestamp, "Face": detail})
         return found
 
@@ -105,7 +105,7 @@ def search_faces_in(
             vectors = embedder.embed(frame, [f.detection.points5 for f in faces])
             for face, vector in zip(faces, vectors, strict=True):
                 index = _person_index(people, vector)
-                detail = serialize.face_detail(face, width, height, dense=False)
+                detail = serialize.face_detail(face, width, height)
                 face_matches = []
                 for stored, cosine in search(vector):
                     score = float(similarity.from_cosine(cosine))

@@ -53,11 +53,26 @@ def test_default_attributes_have_exactly_the_default_members(aws: Aws) -> None:
         assert 0 <= quality["Brightness"] <= 100 and 0 <= quality["Sharpness"] <= 100
 
 
-def test_all_returns_thirty_landmarks_and_invents_nothing(aws: Aws) -> None:
+ALL_MEMBERS = DEFAULT_MEMBERS | {
+    "AgeRange",
+    "Smile",
+    "Eyeglasses",
+    "Sunglasses",
+    "Gender",
+    "Beard",
+    "Mustache",
+    "EyesOpen",
+    "MouthOpen",
+    "Emotions",
+    "FaceOccluded",
+    "EyeDirection",
+}
+
+
+def test_all_returns_every_member_and_thirty_landmarks(aws: Aws) -> None:
     (face,) = detect(aws, photo("astronaut"), Attributes=["ALL"])
+    assert set(face) == ALL_MEMBERS
     assert [m["Type"] for m in face["Landmarks"]] == list(ALL_LANDMARKS)
-    assert len(face["Landmarks"]) == 30
-    assert set(face) == DEFAULT_MEMBERS
     marks = {m["Type"]: (m["X"], m["Y"]) for m in face["Landmarks"]}
     # Anatomy: brows above eyes, eyes above the nose tip, mouth between nose and chin.
     assert marks["leftEyeBrowUp"][1] < marks["leftEyeUp"][1] < marks["leftEyeDown"][1]
@@ -66,6 +81,54 @@ def test_all_returns_thirty_landmarks_and_invents_nothing(aws: Aws) -> None:
     assert marks["noseLeft"][0] < marks["noseRight"][0]
     assert marks["nose"][1] < marks["mouthUp"][1] < marks["mouthDown"][1] < marks["chinBottom"][1]
     assert marks["upperJawlineLeft"][0] < marks["chinBottom"][0] < marks["upperJawlineRight"][0]
+
+
+def test_all_attributes_describe_the_astronaut(aws: Aws) -> None:
+    """A smiling woman of about 30 to 50, eyes open, no glasses, no beard, looking ahead."""
+    (face,) = detect(aws, photo("astronaut"), Attributes=["ALL"])
+    assert face["Gender"]["Value"] == "Female" and face["Gender"]["Confidence"] > 50
+    assert face["AgeRange"]["Low"] <= 45 and face["AgeRange"]["High"] >= 30
+    assert face["AgeRange"]["Low"] <= face["AgeRange"]["High"]
+    assert face["Smile"]["Value"] is True
+    assert face["EyesOpen"]["Value"] is True
+    for member in ("Eyeglasses", "Sunglasses", "Beard", "Mustache", "FaceOccluded"):
+        assert face[member]["Value"] is False, member
+    emotions = {e["Type"]: e["Confidence"] for e in face["Emotions"]}
+    assert set(emotions) == {
+        "HAPPY",
+        "SAD",
+        "ANGRY",
+        "CONFUSED",
+        "DISGUSTED",
+        "SURPRISED",
+        "CALM",
+        "FEAR",
+    }
+    assert sum(emotions.values()) == pytest.approx(100, abs=0.5)
+    assert max(emotions, key=emotions.get) == "HAPPY"
+    assert abs(face["EyeDirection"]["Yaw"]) < 20 and abs(face["EyeDirection"]["Pitch"]) < 20
+
+
+def test_named_attributes_add_only_their_members(aws: Aws) -> None:
+    (face,) = detect(aws, photo("grace_hopper"), Attributes=["DEFAULT", "EYEGLASSES"])
+    assert set(face) == DEFAULT_MEMBERS | {"Eyeglasses"}
+    assert face["Eyeglasses"]["Value"] is True
+    assert len(face["Landmarks"]) == 5
+    (face,) = detect(aws, photo("grace_hopper"), Attributes=["AGE_RANGE", "EMOTIONS"])
+    assert set(face) == DEFAULT_MEMBERS | {"AgeRange", "Emotions"}
+    assert face["AgeRange"]["High"] >= 60  # she was in her late seventies
+
+
+def test_default_runs_none_of_the_attribute_models(aws: Aws) -> None:
+    from moto_rekognition_faces.attributes import select
+
+    assert select(None).needs == select(["DEFAULT"]).needs
+    needs = select(["DEFAULT"]).needs
+    assert not (
+        needs.any_dense or needs.age_gender or needs.emotions or needs.gaze or needs.appearance
+    )
+    smile = select(["DEFAULT", "SMILE"]).needs
+    assert smile.appearance and not smile.age_gender and not smile.gaze
 
 
 def test_several_faces_come_largest_first(aws: Aws) -> None:

@@ -85,6 +85,8 @@ def test_all_attributes_and_paging(aws: Aws) -> None:
     first = wait(client.get_face_detection, job, MaxResults=5)
     assert len(first["Faces"]) == 5 and first["NextToken"]
     assert all(len(f["Face"]["Landmarks"]) == 30 for f in first["Faces"])
+    assert all(f["Face"]["Gender"]["Value"] == "Male" for f in first["Faces"])
+    assert all("Emotions" in f["Face"] and "AgeRange" in f["Face"] for f in first["Faces"])
     assert all(
         "EyeDirection" not in f["Face"] and "FaceOccluded" not in f["Face"] for f in first["Faces"]
     )

@@ -1,7 +1,7 @@
 """Composes the models: detect, filter by Rekognition's size rules, then add what was asked for.
 
-Only the work a request needs runs: DEFAULT pays for detection, pose and quality, and dense
-landmarks are computed only when asked for.
+Only the work a request needs runs: DEFAULT pays for detection, pose and quality; the 106
+landmarks, age and gender, emotions, gaze and the appearance estimators run only when asked for.
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ import cv2
 import numpy as np
 
 from .. import config
-from . import detector, landmarks, pose, quality
-from .results import Detection, FaceAnalysis
+from . import age_gender, appearance, detector, emotion, iris, landmarks, pose, quality
+from .results import Detection, FaceAnalysis, Needs
 
 MAX_FACES = 100
 REFERENCE_SIZE = (1920, 1080)
@@ -44,18 +44,43 @@ def find_faces(image_bgr: np.ndarray, max_faces: int = MAX_FACES) -> list[Detect
 
 
 def analyze(
-    image_bgr: np.ndarray, *, dense_landmarks: bool = False, max_faces: int = MAX_FACES
+    image_bgr: np.ndarray, needs: Needs | None = None, *, max_faces: int = MAX_FACES
 ) -> list[FaceAnalysis]:
-    """Every reported face with pose and quality, plus the 106 points when asked for."""
+    """Every reported face with pose and quality, plus what ``needs`` asks for.
+
+    Each optional model runs once per request, on all faces of the image as one batch where
+    the model allows it.
+    """
+    needs = needs or Needs()
     grey = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2GRAY)
-    faces = []
-    for detection in find_faces(image_bgr, max_faces):
-        face = FaceAnalysis(
+    faces = [
+        FaceAnalysis(
             detection=detection,
             pose=pose.estimate(detection.points5),
             quality=quality.measure(grey, detection),
         )
-        if dense_landmarks:
-            face.points106 = landmarks.predict(image_bgr, detection)
-        faces.append(face)
+        for detection in find_faces(image_bgr, max_faces)
+    ]
+    if not faces:
+        return faces
+    if needs.any_dense:
+        for face in faces:
+            face.points106 = landmarks.predict(image_bgr, face.detection)
+    points = [face.points106 for face in faces]
+    if needs.age_gender:
+        for face, result in zip(faces, age_gender.predict(image_bgr, points), strict=True):
+            face.age_gender = result
+    if needs.emotions:
+        boxes = [face.detection.box for face in faces]
+        for face, result in zip(faces, emotion.predict(image_bgr, boxes), strict=True):
+            face.emotions = result
+    if needs.gaze:
+        for face, result in zip(faces, iris.predict_many(image_bgr, points), strict=True):
+            face.gaze = result
+    if needs.appearance:
+        for face in faces:
+            happy = face.emotions.get("HAPPY") if face.emotions else None
+            face.appearance = appearance.estimate(
+                image_bgr, face.points106, face.detection.box, happy=happy
+            )
     return faces

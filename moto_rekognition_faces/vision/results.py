@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -49,4 +50,23 @@ class FaceAnalysis:
     pose: Pose
     quality: Quality
     points106: np.ndarray | None = None  # (106, 2) when the dense landmarks were asked for
-    extras: dict[str, object] = field(default_factory=dict)
+    age_gender: Any = None  # age_gender.AgeGender
+    emotions: dict[str, float] | None = None  # emotion type → confidence, summing to 100
+    gaze: Any = None  # iris.Gaze
+    appearance: Any = None  # appearance.Appearance
+
+
+@dataclass(frozen=True)
+class Needs:
+    """Which optional models a request needs; the default needs none of them."""
+
+    landmarks106: bool = False
+    age_gender: bool = False
+    emotions: bool = False
+    gaze: bool = False
+    appearance: bool = False
+
+    @property
+    def any_dense(self) -> bool:
+        """Whether the 106 points must be computed (every model but emotions reads them)."""
+        return self.landmarks106 or self.age_gender or self.gaze or self.appearance
