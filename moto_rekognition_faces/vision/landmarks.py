@@ -29,10 +29,22 @@ def crop_transform(
 
 def predict(image_bgr: np.ndarray, detection: Detection) -> np.ndarray:
     """The 106 points, (106, 2) in image pixels."""
-    matrix = crop_transform(detection.box)
-    crop = cv2.warpAffine(image_bgr, matrix, (INPUT_SIZE, INPUT_SIZE), borderValue=0.0)
-    blob = crop[:, :, ::-1].astype(np.float32).transpose(2, 0, 1)[None]  # RGB, raw 0..255
-    out = models.session(WEIGHTS).run(None, {"data": blob})[0].reshape(-1, 2)
-    points = (out.astype(np.float64) + 1.0) * (INPUT_SIZE / 2)
-    inverse = cv2.invertAffineTransform(matrix)
-    return points @ inverse[:, :2].T + inverse[:, 2]
+    return predict_many(image_bgr, [detection])[0]
+
+
+def predict_many(image_bgr: np.ndarray, detections: list[Detection]) -> list[np.ndarray]:
+    """The 106 points of every face, run as one batch."""
+    if not detections:
+        return []
+    matrices = [crop_transform(d.box) for d in detections]
+    crops = np.stack(
+        [cv2.warpAffine(image_bgr, m, (INPUT_SIZE, INPUT_SIZE), borderValue=0.0) for m in matrices]
+    )
+    blob = np.ascontiguousarray(crops[:, :, :, ::-1].transpose(0, 3, 1, 2), np.float32)
+    out = models.session(WEIGHTS).run(None, {"data": blob})[0].reshape(len(detections), -1, 2)
+    results = []
+    for points, matrix in zip(out.astype(np.float64), matrices, strict=True):
+        points = (points + 1.0) * (INPUT_SIZE / 2)  # RGB input, raw 0..255; output in -1..1
+        inverse = cv2.invertAffineTransform(matrix)
+        results.append(points @ inverse[:, :2].T + inverse[:, 2])
+    return results

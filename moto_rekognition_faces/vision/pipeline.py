@@ -64,8 +64,9 @@ def analyze(
     if not faces:
         return faces
     if needs.any_dense:
-        for face in faces:
-            face.points106 = landmarks.predict(image_bgr, face.detection)
+        dense = landmarks.predict_many(image_bgr, [face.detection for face in faces])
+        for face, points in zip(faces, dense, strict=True):
+            face.points106 = points
     points = [face.points106 for face in faces]
     if needs.age_gender:
         for face, result in zip(faces, age_gender.predict(image_bgr, points), strict=True):
