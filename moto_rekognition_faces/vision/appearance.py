@@ -8,6 +8,11 @@ stated value: a face far from the threshold gets a high confidence, a borderline
 50. The thresholds were set on hand-labelled real faces (``benchmarks/evaluate_attributes.py``,
 ``docs/ATTRIBUTES.md`` has the measured accuracy and the weak spots).
 
+Use: ``estimate(image_bgr, points106, box)`` returns an :class:`Appearance`. To blend in another
+model (an emotion model's HAPPY for Smile, say), call ``measure()`` once and pass its
+:class:`Cues` to the per-attribute functions (``smile(cues, happy=...)`` and so on), which
+return probabilities; ``verdict()`` turns one into ``(value, confidence)``.
+
 Geometry: the face is first resampled into a canonical frame where the two eye centres sit at
 fixed points (roll removed, inter-ocular distance ``IOD`` pixels), so every region and every
 texture measure has the same meaning for a 40-pixel face and a 400-pixel one. Regions are placed
@@ -38,9 +43,6 @@ LEFT_EYE = list(range(33, 43))
 RIGHT_EYE = list(range(87, 97))
 LEFT_BROW = list(range(43, 52))
 RIGHT_BROW = list(range(97, 106))
-OUTER_LIPS = [52, 64, 63, 71, 67, 68, 61, 58, 59, 53, 56, 55]
-JAW = [1, 9, 10, 11, 12, 13, 14, 15, 16, 2, 3, 4, 5, 6, 7, 8, 0]
-JAW += [24, 23, 22, 21, 20, 19, 18, 32, 31, 30, 29, 28, 27, 26, 25, 17]
 LEFT_JAW_BAND = [52, 55, 56, 5, 4, 3, 2, 16, 15]  # mouth corner, lower lip, then up the jaw
 RIGHT_JAW_BAND = [61, 58, 59, 21, 20, 19, 18, 32, 31]
 
@@ -162,7 +164,7 @@ class Cues:
     rim_line: float  # strength of a continuous line round the lower half of the eyes
     lower_face_darkness: float  # chin and lower jaws darker than the skin (0 = as bright)
     lip_band_darkness: float  # 1 - brightness between the nose and the upper lip / skin
-    skin_coverage: float  # share of the lower face that has the nose bridge's skin colour
+    skin_coverage: float  # share of the skin round the mouth with the nose bridge's colour
     outside: float  # share of the eye, nose and mouth points outside the image
     yaw: float  # degrees, from the 5 key points
     colour: bool  # False for greyscale photos (skin_coverage is then nan)
@@ -307,12 +309,14 @@ def _lip_band_darkness(frame: FaceFrame, skin: float) -> float:
 
 
 def _skin_coverage(frame: FaceFrame) -> float:
-    """Share of the lower face (nostrils to chin) whose colour matches the nose bridge's skin.
+    """Share of the skin round the mouth whose colour matches the nose bridge's skin.
 
     The reference is the strip between the eyes, which masks, hands and hair rarely cover. A
     pixel matches when its hue is within 25° of the reference hue, its chroma within half to
     twice the reference chroma, and it is not in deep shadow. A surgical mask, a scarf or any
     object of another colour leaves almost nothing matching; lips and stubble keep most of it.
+    The region (nose base, mouth corners, halfway out to the jaw, halfway down to the chin) is
+    one any mask covers, even when the landmarks under it are guessed too low or too high.
     nan for greyscale photos, where hue does not exist.
     """
     if not frame.colour:
@@ -326,9 +330,9 @@ def _skin_coverage(frame: FaceFrame) -> float:
     if not bridge.size:
         return float("nan")
     ref_l, ref_a, ref_b = np.median(bridge, axis=0)
-    hull = cv2.convexHull(
-        np.vstack([q[[52, 80, 61]], q[[4, 5, 6, 7, 8, 0, 24, 23, 22, 21, 20]]]).astype(np.float32)
-    )
+    cheeks = [(q[52] + q[15]) / 2, (q[61] + q[31]) / 2, (q[53] + q[0]) / 2]
+    around_mouth = np.vstack([q[[52, 80, 61, 53]], cheeks]).astype(np.float32)
+    hull = cv2.convexHull(around_mouth)
     lower = lab[_polygon(lab.shape, hull[:, 0, :])]
     if not lower.size:
         return float("nan")
@@ -389,20 +393,32 @@ def measure(image_bgr: np.ndarray, points106: np.ndarray) -> Cues:
 # numbers); each width is how far past the threshold a cue must go for about 73 % (one width)
 # or 95 % (three widths) probability. Wide widths mean weak cues and so modest confidences.
 
-EYES_OPEN = (0.17, 0.025)  # eye_openness: closed about 0.05-0.15, open 0.18-0.45
-MOUTH_OPEN = (0.105, 0.02)  # mouth_gap: closed lips 0.00-0.09, parted 0.12-0.38
-SMILE_LIFT = (0.11, 0.025)  # corner_lift: neutral 0.00-0.10, smiling 0.10-0.28
-SMILE_WIDTH = (0.94, 0.05)  # mouth_width: neutral 0.70-0.90 IOD, smiling 0.97-1.13
-SUNGLASSES = (0.47, 0.06)  # lens_darkness: bare eyes 0.0-0.42, dark lenses 0.5-0.97
+EYES_OPEN = (0.17, 0.025)  # eye_openness: closed 0.06-0.15, open mostly 0.18-0.49
+MOUTH_OPEN = (0.105, 0.02)  # mouth_gap: closed lips 0.00-0.09, parted mostly 0.12-0.38
+SMILE_LIFT = (0.11, 0.025)  # corner_lift: neutral -0.06-0.12, smiling 0.10-0.28
+SMILE_WIDTH = (0.94, 0.05)  # mouth_width: neutral 0.68-0.92 IOD, smiling 0.97-1.13
+SUNGLASSES = (0.47, 0.06)  # lens_darkness: bare eyes 0.0-0.42, dark lenses 0.51-0.97
 FRAME_BRIDGE = 0.13  # bridge_line that counts as one unit of frame evidence
 FRAME_RIM = 2.4  # rim_line that counts as one unit
-FRAME = (2.4, 0.35)  # bridge + rim units: bare faces up to about 2, frames 3-5
-BEARD = (0.58, 0.08)  # lower_face_darkness: shaven -0.8-0.47, beards 0.68-1.1
-MUSTACHE = (0.215, 0.04)  # lip_band_darkness: bare -0.5-0.21, mustaches 0.21-0.58
-MASK = (0.12, 0.03)  # skin_coverage below this: the lower face is not skin-coloured
+FRAME = (2.4, 0.5)  # bridge + rim units: bare faces mostly below 2, frames 2.9-5
+BEARD = (0.58, 0.08)  # lower_face_darkness: shaven -0.8-0.47, full beards 0.68-1.1
+MUSTACHE = (0.215, 0.04)  # lip_band_darkness: bare -0.5-0.26, dark mustaches 0.21-0.58
+MASK = (0.04, 0.012)  # skin_coverage (reversed): masked faces 0.00, bare faces 0.07-1.0
 CUT = (0.05, 0.02)  # outside: share of eye / nose / mouth points beyond the image edge
 BOX_SLACK = 0.2  # share of the detector box that may leave the frame unnoticed
 YAW_TRUSTED = 30.0  # beyond this |yaw| the texture and colour regions slide off the face
+# Highest confidence each estimator may report (see verdict()): landmark geometry is reliable,
+# texture and colour cues less so; roughly the accuracy measured on the labelled faces.
+CEILING = {
+    "smile": 0.99,
+    "eyes_open": 0.99,
+    "mouth_open": 0.99,
+    "sunglasses": 0.97,
+    "eyeglasses": 0.93,
+    "beard": 0.95,
+    "mustache": 0.92,
+    "face_occluded": 0.97,
+}
 
 
 def _probability(value: float, threshold: float, width: float) -> float:
@@ -420,8 +436,13 @@ def _shrink(p: float, trust: float) -> float:
     return 1.0 / (1.0 + math.exp(-logit))
 
 
-def verdict(p: float) -> Verdict:
-    """``(value, confidence)``: value is p ≥ 0.5, confidence the probability of that value."""
+def verdict(p: float, ceiling: float = 0.99) -> Verdict:
+    """``(value, confidence)``: value is p ≥ 0.5, confidence the probability of that value.
+
+    ``ceiling`` caps the confidence at what the estimator has earned on labelled faces: a cheap
+    cue that was right on about 95 % of them does not get to claim 99.9.
+    """
+    p = min(max(p, 1.0 - ceiling), ceiling)
     value = p >= 0.5
     return value, round(100.0 * (p if value else 1.0 - p), 3)
 
@@ -450,13 +471,15 @@ def smile(cues: Cues, masked: float = 0.0, happy: float | None = None) -> float:
 
     Two landmark cues, added in log-odds: the mouth corners drawn up above the midline of the
     outer lips (per mouth width), and the mouth widened relative to the eye distance. ``happy``
-    (0..1) is averaged in with equal weight when given.
+    is averaged in with equal weight when given: a probability 0..1, or a Rekognition-style
+    confidence 0..100 (any value above 1 is read as a percentage, as ``emotion.predict`` gives).
     """
     lift = (cues.corner_lift - SMILE_LIFT[0]) / SMILE_LIFT[1]
     widen = (cues.mouth_width - SMILE_WIDTH[0]) / SMILE_WIDTH[1]
     p = _shrink(_probability(lift + widen, 0.0, 1.0), 1.0 - masked)
-    if happy is not None:
-        p = 0.5 * p + 0.5 * min(max(float(happy), 0.0), 1.0)
+    if happy is not None and math.isfinite(float(happy)):
+        share = float(happy) / 100.0 if float(happy) > 1.0 else float(happy)
+        p = 0.5 * p + 0.5 * min(max(share, 0.0), 1.0)
     return p
 
 
@@ -531,7 +554,7 @@ def estimate(
 
     ``points106`` are the face's 2d106det landmarks in image pixels; ``box`` (x1, y1, x2, y2)
     is the detector box, used only to notice a face cut by the image edge; ``happy`` is an
-    optional HAPPY probability (0..1) from an emotion model, blended into Smile.
+    optional HAPPY score from an emotion model (0..1, or 0..100 percent), blended into Smile.
     """
     cues = measure(image_bgr, points106)
     if box is not None:
@@ -539,16 +562,17 @@ def estimate(
     dark = sunglasses(cues)
     covered = masked(cues)
     hidden_mouth = covered if cues.colour else 0.0
-    return Appearance(
-        smile=verdict(smile(cues, hidden_mouth, happy)),
-        eyes_open=verdict(eyes_open(cues, dark)),
-        mouth_open=verdict(mouth_open(cues, hidden_mouth)),
-        eyeglasses=verdict(eyeglasses(cues, dark)),
-        sunglasses=verdict(dark),
-        beard=verdict(beard(cues, hidden_mouth)),
-        mustache=verdict(mustache(cues, hidden_mouth)),
-        face_occluded=verdict(face_occluded(cues, dark, covered)),
-    )
+    probabilities = {
+        "smile": smile(cues, hidden_mouth, happy),
+        "eyes_open": eyes_open(cues, dark),
+        "mouth_open": mouth_open(cues, hidden_mouth),
+        "eyeglasses": eyeglasses(cues, dark),
+        "sunglasses": dark,
+        "beard": beard(cues, hidden_mouth),
+        "mustache": mustache(cues, hidden_mouth),
+        "face_occluded": face_occluded(cues, dark, covered),
+    }
+    return Appearance(**{name: verdict(p, CEILING[name]) for name, p in probabilities.items()})
 
 
 def _with_box(cues: Cues, box: np.ndarray, shape: tuple[int, ...]) -> Cues:

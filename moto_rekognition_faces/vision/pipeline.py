@@ -80,7 +80,7 @@ def analyze(
             face.gaze = result
     if needs.appearance:
         for face in faces:
-            happy = face.emotions.get("HAPPY") if face.emotions else None
+            happy = face.emotions["HAPPY"] / 100.0 if face.emotions else None  # 0..1
             face.appearance = appearance.estimate(
                 image_bgr, face.points106, face.detection.box, happy=happy
             )
