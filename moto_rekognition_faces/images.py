@@ -23,9 +23,9 @@ from .errors import (
     ImageTooLargeException,
     InvalidImageFormatException,
     InvalidParameterException,
-    InvalidS3ObjectException,
 )
 from .image_headers import HeaderError, read_header
+from .s3_objects import find_object
 
 MAX_BYTES = 5 * 1024 * 1024  # Image.Bytes, 5,242,880
 MAX_S3_BYTES = 15 * 1024 * 1024
@@ -120,21 +120,8 @@ def _decode_base64(value: Any) -> bytes:
 
 
 def _read_s3(location: Any, account_id: str, region: str) -> bytes:
-    """The object's bytes from moto's S3 of the caller's account (InvalidS3Object otherwise)."""
-    from moto.s3.models import s3_backends
-    from moto.utilities.utils import get_partition
-
-    if not isinstance(location, dict) or not location.get("Bucket") or not location.get("Name"):
-        raise InvalidS3ObjectException()
-    try:
-        backend = s3_backends[account_id][get_partition(region)]
-        key = backend.get_object(
-            location["Bucket"], location["Name"], version_id=location.get("Version")
-        )
-    except Exception as exc:  # moto raises a different class for each missing part
-        raise InvalidS3ObjectException() from exc
-    if key is None or getattr(key, "is_delete_marker", False):
-        raise InvalidS3ObjectException()
+    """The object's bytes from moto's S3 of the caller's account (size checked first)."""
+    key = find_object(location, account_id, region)
     if key.size > MAX_S3_BYTES:
         raise ImageTooLargeException()
     return bytes(key.value)

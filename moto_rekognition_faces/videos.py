@@ -16,7 +16,8 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .errors import InvalidParameterException, InvalidS3ObjectException, RekognitionError
+from .errors import InvalidParameterException, RekognitionError
+from .s3_objects import find_object
 
 MAX_VIDEO_BYTES = 10 * 1024**3
 # ISO base media (MP4, MOV) files open with a box whose type is one of these, at byte 4.
@@ -54,20 +55,7 @@ class VideoMetadata:
 
 def read_s3_video(location: Any, account_id: str, region: str) -> bytes:
     """The video's bytes, with Rekognition Video's checks on where it is and what it is."""
-    from moto.s3.models import s3_backends
-    from moto.utilities.utils import get_partition
-
-    if not isinstance(location, dict) or not location.get("Bucket") or not location.get("Name"):
-        raise InvalidParameterException("Video must contain an S3Object with Bucket and Name.")
-    try:
-        backend = s3_backends[account_id][get_partition(region)]
-        key = backend.get_object(
-            location["Bucket"], location["Name"], version_id=location.get("Version")
-        )
-    except Exception as exc:  # moto raises a different class for each missing part
-        raise InvalidS3ObjectException() from exc
-    if key is None or getattr(key, "is_delete_marker", False):
-        raise InvalidS3ObjectException()
+    key = find_object(location, account_id, region)
     if key.size > MAX_VIDEO_BYTES:
         raise VideoTooLargeException(
             f"Video size in bytes: {key.size} is more than the maximum limit of: "
