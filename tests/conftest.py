@@ -52,6 +52,15 @@ def moto_server() -> Iterator[str]:
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def standalone_server() -> Iterator[str]:
+    """The console script's server, as a separate process, shared by the session."""
+    from tests.support.cli import standalone_server as start
+
+    with start() as url:
+        yield url
+
+
 def reset_server(url: str) -> None:
     request = urllib.request.Request(f"{url}/moto-api/reset", data=b"", method="POST")
     urllib.request.urlopen(request, timeout=30).close()

@@ -3,69 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
 from tests.support.assets import asset_path
-
-SCRIPTS = Path(sys.executable).parent
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def fake_credentials() -> dict[str, str]:
-    return {
-        **os.environ,
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }
-
-
-@pytest.fixture(scope="module")
-def standalone_server() -> Iterator[str]:
-    port = free_port()
-    process = subprocess.Popen(
-        [str(SCRIPTS / "moto-rekognition-faces-server"), "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1).close()
-                break
-            except OSError:
-                time.sleep(0.1)
-        else:
-            raise RuntimeError("the server did not start")
-        yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=30)
-
-
-def aws_cli(*args: str) -> subprocess.CompletedProcess[str]:
-    executable = shutil.which("aws", path=str(SCRIPTS)) or shutil.which("aws")
-    if executable is None:
-        pytest.skip("the AWS CLI is not installed (pip install awscli)")
-    return subprocess.run(
-        [executable, *args], capture_output=True, text=True, timeout=120, env=fake_credentials()
-    )
+from tests.support.cli import SCRIPTS, aws_cli, fake_credentials
 
 
 def test_aws_cli_detect_faces_against_the_standalone_server(
