@@ -242,6 +242,39 @@ def detect_case(client: Any, key: str, attributes: str, repeat: int) -> tuple[Ro
     ]
 
 
+ATTRIBUTE_SETS = {
+    "ALL": ["ALL"],
+    "DEFAULT+SMILE": ["DEFAULT", "SMILE"],
+    "DEFAULT+AGE_RANGE+GENDER": ["DEFAULT", "AGE_RANGE", "GENDER"],
+    "DEFAULT+EMOTIONS": ["DEFAULT", "EMOTIONS"],
+    "DEFAULT+EYE_DIRECTION": ["DEFAULT", "EYE_DIRECTION"],
+}
+
+
+def bench_attributes(repeat: int, keys: tuple[str, ...]) -> list[Row]:
+    """What attributes cost: each attribute set through boto3 against DEFAULT on the same
+    image, interleaved (DEFAULT runs none of the attribute models)."""
+    client = rekognition_client()
+    rows = []
+    for key in keys:
+        data = asset(key).read_bytes()
+
+        def call(attributes: list[str], data: bytes = data) -> Callable[[], object]:
+            return lambda: client.detect_faces(Image={"Bytes": data}, Attributes=attributes)
+
+        cases = {"DEFAULT": call(["DEFAULT"])} | {
+            name: call(attributes) for name, attributes in ATTRIBUTE_SETS.items()
+        }
+        samples = interleaved(cases, repeat)
+        faces = len(client.detect_faces(Image={"Bytes": data})["FaceDetails"])
+        section = f"attributes vs DEFAULT: {key} ({plural(faces, 'face')})"
+        rows += [
+            row(section, name, samples, name, "DEFAULT", "DEFAULT, same image")
+            for name in ATTRIBUTE_SETS
+        ]
+    return rows
+
+
 def bench_compare(repeat: int, keys: tuple[str, ...]) -> list[Row]:
     """CompareFaces through boto3 versus detector on both images + ArcFace on source and
     targets (the ArcFace target faces run as one batch, as the pipeline does)."""
@@ -503,7 +536,11 @@ def main(argv: list[str] | None = None) -> int:
             for key in detect_keys:
                 print(profile_default(key))
             return 0
-        rows = bench_detect(repeat, detect_keys) + bench_compare(repeat, compare_keys)
+        rows = (
+            bench_detect(repeat, detect_keys)
+            + bench_attributes(repeat, detect_keys)
+            + bench_compare(repeat, compare_keys)
+        )
     rows += bench_cold(repeat, first_calls=2 if args.quick else 5)
     bomb_rows, bomb = bench_bomb(repeat)
     rows += bomb_rows

@@ -257,12 +257,17 @@ class FacesBackend(BaseBackend):
             return collection.vectors.vector(face_id)
 
     def search(
-        self, collection_id: str, query: np.ndarray, limit: int, exclude: str | None = None
+        self,
+        collection_id: str,
+        query: np.ndarray,
+        limit: int,
+        exclude: str | None = None,
+        min_cosine: float = -np.inf,
     ) -> list[tuple[StoredFace, float]]:
         """The ``limit`` stored faces closest to ``query`` (cosine), best first."""
         with self.lock:
             collection = self.get_collection(collection_id)
-            hits = collection.vectors.search(query, limit, exclude=exclude)
+            hits = collection.vectors.search(query, limit, exclude=exclude, min_score=min_cosine)
             return [(collection.faces[face_id], cosine) for face_id, cosine in hits]
 
     # -- users -------------------------------------------------------------------------
@@ -400,12 +405,19 @@ class FacesBackend(BaseBackend):
             return collection.user_vectors.vector(user_id)
 
     def search_users(
-        self, collection_id: str, query: np.ndarray, limit: int, exclude: str | None = None
+        self,
+        collection_id: str,
+        query: np.ndarray,
+        limit: int,
+        exclude: str | None = None,
+        min_cosine: float = -np.inf,
     ) -> list[tuple[User, float]]:
         """Users (with faces) closest to ``query`` by cosine to their vector, best first."""
         with self.lock:
             collection = self.get_collection(collection_id)
-            hits = collection.user_vectors.search(query, limit, exclude=exclude)
+            hits = collection.user_vectors.search(
+                query, limit, exclude=exclude, min_score=min_cosine
+            )
             return [(collection.users[user_id], cosine) for user_id, cosine in hits]
 
     # -- idempotency -------------------------------------------------------------------

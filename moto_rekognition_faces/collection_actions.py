@@ -186,10 +186,14 @@ class CollectionActions:
         backend = backend_of(self)
         collection_id, face_id = params["CollectionId"], params["FaceId"]
         query = backend.face_vector(collection_id, face_id)
-        hits = backend.search(
-            collection_id, query, params.get("MaxFaces", MAX_SEARCH_RESULTS), exclude=face_id
-        )
         threshold = float(params.get("FaceMatchThreshold", DEFAULT_FACE_MATCH_THRESHOLD))
+        hits = backend.search(
+            collection_id,
+            query,
+            params.get("MaxFaces", MAX_SEARCH_RESULTS),
+            exclude=face_id,
+            min_cosine=similarity.min_cosine(threshold),
+        )
         return json.dumps(
             {
                 "SearchedFaceId": face_id,
@@ -210,8 +214,13 @@ class CollectionActions:
             raise InvalidParameterException(NO_FACES_MESSAGE)
         face = faces[0]  # the largest
         query = embedder.embed(image.pixels, [face.detection.points5])[0]
-        hits = backend.search(collection_id, query, params.get("MaxFaces", MAX_SEARCH_RESULTS))
         threshold = float(params.get("FaceMatchThreshold", DEFAULT_FACE_MATCH_THRESHOLD))
+        hits = backend.search(
+            collection_id,
+            query,
+            params.get("MaxFaces", MAX_SEARCH_RESULTS),
+            min_cosine=similarity.min_cosine(threshold),
+        )
         return json.dumps(
             {
                 "SearchedFaceBoundingBox": serialize.bounding_box(

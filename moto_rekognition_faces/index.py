@@ -73,16 +73,25 @@ class VectorIndex:
         return self._matrix[self._rows[key]].copy()
 
     def search(
-        self, query: np.ndarray, limit: int, exclude: str | None = None
+        self,
+        query: np.ndarray,
+        limit: int,
+        exclude: str | None = None,
+        min_score: float = -np.inf,
     ) -> list[tuple[str, float]]:
-        """The ``limit`` ids most similar to ``query`` by cosine, best first (ties by id)."""
+        """The ``limit`` ids most similar to ``query`` by cosine (at least ``min_score``), best
+        first, ties broken by id."""
         count = len(self._ids)
         if count == 0 or limit <= 0:
             return []
         scores = self._matrix[:count] @ np.asarray(query, np.float32)
         if exclude is not None and exclude in self._rows:
             scores[self._rows[exclude]] = -np.inf
-        take = min(limit, count)
-        candidates = np.argpartition(-scores, take - 1)[:take] if take < count else np.arange(count)
+        candidates = np.flatnonzero(scores >= min_score) if np.isfinite(min_score) else None
+        if candidates is None:
+            candidates = np.arange(count)
+        if limit < len(candidates):
+            top = np.argpartition(-scores[candidates], limit - 1)[:limit]
+            candidates = candidates[top]
         ranked = sorted(candidates.tolist(), key=lambda r: (-float(scores[r]), self._ids[r]))
         return [(self._ids[r], float(scores[r])) for r in ranked if np.isfinite(scores[r])]

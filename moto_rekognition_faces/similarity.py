@@ -19,3 +19,13 @@ def from_cosine(cosine: np.ndarray | float) -> np.ndarray:
     """Monotone map of cosine similarity onto 0..100."""
     values = np.asarray(cosine, np.float64)
     return 100.0 / (1.0 + np.exp(-SLOPE * (values - MIDPOINT)))
+
+
+def min_cosine(threshold: float) -> float:
+    """The smallest cosine whose Similarity can reach ``threshold`` (the curve's inverse), a
+    hair lower so that rounding never drops a match; -inf for 0, +inf for 100."""
+    if threshold <= 0:
+        return -np.inf
+    if threshold >= 100:
+        return np.inf
+    return MIDPOINT - float(np.log(100.0 / threshold - 1.0)) / SLOPE - 1e-6

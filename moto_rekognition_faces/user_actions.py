@@ -144,12 +144,14 @@ class UserActions:
             query = backend.user_vector(collection_id, user_id)
             body = {"SearchedUser": {"UserId": user_id}}
         limit = params.get("MaxUsers", MAX_USERS)
+        threshold = float(params.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD))
         hits = (
             []
             if query is None
-            else backend.search_users(collection_id, query, limit, exclude=user_id)
+            else backend.search_users(
+                collection_id, query, limit, user_id, similarity.min_cosine(threshold)
+            )
         )
-        threshold = float(params.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD))
         body["UserMatches"] = user_matches(hits, threshold)
         body["FaceModelVersion"] = FACE_MODEL_VERSION
         return json.dumps(body)
@@ -173,8 +175,13 @@ class UserActions:
         body: dict[str, Any] = {"UserMatches": [], "FaceModelVersion": FACE_MODEL_VERSION}
         if searched is not None:
             query = embedder.embed(image.pixels, [searched.detection.points5])[0]
-            hits = backend.search_users(collection_id, query, params.get("MaxUsers", MAX_USERS))
             threshold = float(params.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD))
+            hits = backend.search_users(
+                collection_id,
+                query,
+                params.get("MaxUsers", MAX_USERS),
+                min_cosine=similarity.min_cosine(threshold),
+            )
             body["UserMatches"] = user_matches(hits, threshold)
             body["SearchedFace"] = {
                 "FaceDetail": serialize.face_detail(searched, image.width, image.height)

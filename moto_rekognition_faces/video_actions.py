@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from . import video_jobs, videos
+from . import similarity, video_jobs, videos
 from .collection_actions import backend_of
 from .errors import InvalidPaginationTokenException
 from .pagination import paginate
@@ -91,7 +91,9 @@ class VideoActions:
 
         def work_for(backend: Any) -> Any:
             def search(vector: Any) -> list[Any]:
-                return backend.search(collection_id, vector, 4096)
+                return backend.search(
+                    collection_id, vector, 4096, min_cosine=similarity.min_cosine(threshold)
+                )
 
             return video_jobs.search_faces_in(search, threshold)
 
