@@ -265,10 +265,27 @@ class FacesBackend(BaseBackend):
         min_cosine: float = -np.inf,
     ) -> list[tuple[StoredFace, float]]:
         """The ``limit`` stored faces closest to ``query`` (cosine), best first."""
+        return self._nearest(collection_id, "faces", query, limit, exclude, min_cosine)
+
+    def _nearest(
+        self,
+        collection_id: str,
+        kind: str,
+        query: np.ndarray,
+        limit: int,
+        exclude: str | None,
+        min_cosine: float,
+    ) -> list[tuple[Any, float]]:
+        """Nearest faces (``kind`` "faces") or users ("users") of a collection, under the lock."""
         with self.lock:
             collection = self.get_collection(collection_id)
-            hits = collection.vectors.search(query, limit, exclude=exclude, min_score=min_cosine)
-            return [(collection.faces[face_id], cosine) for face_id, cosine in hits]
+            index, records = (
+                (collection.vectors, collection.faces)
+                if kind == "faces"
+                else (collection.user_vectors, collection.users)
+            )
+            hits = index.search(query, limit, exclude=exclude, min_score=min_cosine)
+            return [(records[key], cosine) for key, cosine in hits]
 
     # -- users -------------------------------------------------------------------------
 
@@ -413,12 +430,7 @@ class FacesBackend(BaseBackend):
         min_cosine: float = -np.inf,
     ) -> list[tuple[User, float]]:
         """Users (with faces) closest to ``query`` by cosine to their vector, best first."""
-        with self.lock:
-            collection = self.get_collection(collection_id)
-            hits = collection.user_vectors.search(
-                query, limit, exclude=exclude, min_score=min_cosine
-            )
-            return [(collection.users[user_id], cosine) for user_id, cosine in hits]
+        return self._nearest(collection_id, "users", query, limit, exclude, min_cosine)
 
     # -- idempotency -------------------------------------------------------------------
 

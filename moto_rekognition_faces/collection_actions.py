@@ -20,12 +20,10 @@ NO_FACES_MESSAGE = "There are no faces in the image. Should be at least 1."
 
 def face_matches(hits: list[tuple[StoredFace, float]], threshold: float) -> list[dict[str, Any]]:
     """Search hits → FaceMatch list, keeping those at or above the threshold."""
-    matches = []
-    for face, cosine in hits:
-        score = float(similarity.from_cosine(cosine))
-        if score >= threshold:
-            matches.append({"Similarity": score, "Face": face.to_face()})
-    return matches
+    return [
+        {"Similarity": score, "Face": face.to_face()}
+        for face, score in similarity.at_least(hits, threshold)
+    ]
 
 
 def backend_of(response: Any) -> FacesBackend:

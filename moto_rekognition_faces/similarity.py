@@ -9,7 +9,11 @@ cosine 0.41, 90 at 0.43 and 99 at 0.51.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpy as np
+
+T = TypeVar("T")
 
 MIDPOINT = 0.36  # cosine that maps to Similarity 50
 SLOPE = 30.0  # logistic steepness per unit of cosine
@@ -19,6 +23,12 @@ def from_cosine(cosine: np.ndarray | float) -> np.ndarray:
     """Monotone map of cosine similarity onto 0..100."""
     values = np.asarray(cosine, np.float64)
     return 100.0 / (1.0 + np.exp(-SLOPE * (values - MIDPOINT)))
+
+
+def at_least(hits: list[tuple[T, float]], threshold: float) -> list[tuple[T, float]]:
+    """Search hits (item, cosine) → (item, Similarity), keeping Similarity >= threshold."""
+    scored = ((item, float(from_cosine(cosine))) for item, cosine in hits)
+    return [(item, score) for item, score in scored if score >= threshold]
 
 
 def min_cosine(threshold: float) -> float:

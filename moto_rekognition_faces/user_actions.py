@@ -32,12 +32,11 @@ def fingerprint(params: dict[str, Any]) -> str:
 
 
 def user_matches(hits: list[tuple[User, float]], threshold: float) -> list[dict[str, Any]]:
-    matches = []
-    for user, cosine in hits:
-        score = float(similarity.from_cosine(cosine))
-        if score >= threshold:
-            matches.append({"Similarity": score, "User": user.to_user()})
-    return matches
+    """Search hits → UserMatch list, keeping those at or above the threshold."""
+    return [
+        {"Similarity": score, "User": user.to_user()}
+        for user, score in similarity.at_least(hits, threshold)
+    ]
 
 
 class UserActions:

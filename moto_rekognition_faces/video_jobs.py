@@ -106,11 +106,10 @@ def search_faces_in(
             for face, vector in zip(faces, vectors, strict=True):
                 index = _person_index(people, vector)
                 detail = serialize.face_detail(face, width, height)
-                face_matches = []
-                for stored, cosine in search(vector):
-                    score = float(similarity.from_cosine(cosine))
-                    if score >= threshold:
-                        face_matches.append({"Similarity": score, "Face": stored.to_face()})
+                face_matches = [
+                    {"Similarity": score, "Face": stored.to_face()}
+                    for stored, score in similarity.at_least(search(vector), threshold)
+                ]
                 matches.append(
                     {
                         "Timestamp": timestamp,
