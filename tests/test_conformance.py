@@ -18,7 +18,7 @@ from tests.conftest import Aws, photo
 from tests.support.assets import asset_path
 from tests.support.shapes import assert_output_shape
 
-# The face operations of ../shared/spec/ops.json (generated from botocore's service model).
+# The face operations of the project's spec (ops.json, generated from botocore's service model).
 FACE_OPERATIONS = (
     "DetectFaces",
     "CompareFaces",
