@@ -151,3 +151,13 @@ def test_invalid_attributes_value_is_refused_with_a_clear_message(aws: Aws) -> N
 def test_s3_bucket_name_breaking_the_model_pattern_is_refused(aws: Aws) -> None:
     code, message = error_of(aws, {"S3Object": {"Bucket": "has/slash", "Name": "a.png"}})
     assert code == "InvalidParameterException" and "pattern" in message
+
+
+def test_jpeg_claiming_a_huge_frame_is_refused_before_decoding(aws: Aws) -> None:
+    """A real JPEG whose frame header is rewritten to claim 30000 × 30000 pixels."""
+    data = bytearray(images.jpeg_bytes(astronaut()))
+    offset = 2
+    while data[offset + 1] not in (0xC0, 0xC1, 0xC2):  # walk the segments to the frame header
+        offset += 2 + int.from_bytes(data[offset + 2 : offset + 4], "big")
+    data[offset + 5 : offset + 9] = (30000).to_bytes(2, "big") * 2  # height, width
+    assert error_of(aws, {"Bytes": bytes(data)})[0] == "ImageTooLargeException"
