@@ -467,7 +467,18 @@ def profile_default(key: str = "astronaut", calls: int = 30) -> str:
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("cumulative").print_stats(35)
     stats.sort_stats("tottime").print_stats(20)
-    return out.getvalue()
+    return shorten_paths(out.getvalue())
+
+
+def shorten_paths(text: str) -> str:
+    """Profile lines name files relative to site-packages or the repository, not this machine."""
+    import site
+    import sysconfig
+
+    prefixes = {sysconfig.get_paths()["purelib"], *site.getsitepackages(), str(ROOT)}
+    for prefix in sorted(prefixes, key=len, reverse=True):
+        text = text.replace(prefix.rstrip("/") + "/", "")
+    return text
 
 
 # --------------------------------------------------------------------------- report
