@@ -39,7 +39,7 @@ def standalone_server() -> Iterator[str]:
     port = free_port()
     process = subprocess.Popen(
         [str(SCRIPTS / "moto-rekognition-faces-server"), "--port", str(port)],
-        stdout=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,  # a pipe nobody reads would fill and stall the server
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
