@@ -18,6 +18,7 @@ error as many times as the client will retry, or create the client with
 from __future__ import annotations
 
 import json
+import os
 from collections import deque
 from dataclasses import dataclass
 from functools import cache
@@ -50,10 +51,19 @@ class QueuedError(RekognitionError):
         super().__init__(message)
 
 
-def _queues(account_id: str, region: str) -> dict[str, deque[Queued]]:
+def _account(account_id: str | None) -> str:
+    """The account a test means: the one given, else moto's default (MOTO_ACCOUNT_ID wins)."""
+    return account_id or os.environ.get("MOTO_ACCOUNT_ID", DEFAULT_ACCOUNT_ID)
+
+
+def _backend(account_id: str | None, region: str) -> Any:
     from .backend import faces_backends
 
-    return faces_backends[account_id][region].queued
+    return faces_backends[_account(account_id)][region]
+
+
+def _queues(account_id: str | None, region: str) -> dict[str, deque[Queued]]:
+    return _backend(account_id, region).queued
 
 
 def _check_operation(operation: str) -> None:
@@ -65,7 +75,7 @@ def queue_response(
     operation: str,
     response: dict[str, Any],
     *,
-    account_id: str = DEFAULT_ACCOUNT_ID,
+    account_id: str | None = None,
     region: str = DEFAULT_REGION,
 ) -> None:
     """The next call of ``operation`` answers ``response`` (a dict in the output shape)."""
@@ -79,7 +89,7 @@ def queue_error(
     message: str | None = None,
     status: int | None = None,
     *,
-    account_id: str = DEFAULT_ACCOUNT_ID,
+    account_id: str | None = None,
     region: str = DEFAULT_REGION,
 ) -> None:
     """The next call of ``operation`` fails with ``code`` (HTTP status from the model's fault:
@@ -96,7 +106,7 @@ def add_celebrity(
     celebrity_id: str | None = None,
     urls: list[str] | None = None,
     known_gender: str | None = None,
-    account_id: str = DEFAULT_ACCOUNT_ID,
+    account_id: str | None = None,
     region: str = DEFAULT_REGION,
 ) -> str:
     """Put a person in the RecognizeCelebrities catalogue, from the largest face of ``photo``.
@@ -105,7 +115,6 @@ def add_celebrity(
     import hashlib
 
     from . import images
-    from .backend import faces_backends
     from .vision import embedder, pipeline
 
     pixels = images.decode(photo)
@@ -114,7 +123,7 @@ def add_celebrity(
         raise ValueError("no face in the celebrity's photo")
     vector = embedder.embed(pixels, [faces[0].points5])[0]
     identifier = celebrity_id or hashlib.sha256(name.encode()).hexdigest()[:8]
-    faces_backends[account_id][region].celebrities[identifier] = {
+    _backend(account_id, region).celebrities[identifier] = {
         "Id": identifier,
         "Name": name,
         "Urls": list(urls or []),
@@ -131,13 +140,12 @@ def set_liveness_result(
     reference_image: bytes | None = None,
     audit_images: list[bytes] | None = None,
     *,
-    account_id: str = DEFAULT_ACCOUNT_ID,
+    account_id: str | None = None,
     region: str = DEFAULT_REGION,
 ) -> None:
     """Decide how a Face Liveness session ended; images get their real face box."""
-    from .backend import faces_backends
 
-    session = faces_backends[account_id][region].liveness[session_id]
+    session = _backend(account_id, region).liveness[session_id]
     session["Status"] = status
     session["Confidence"] = float(confidence)
     if reference_image is not None:
@@ -210,7 +218,7 @@ def moto_api_route(request: Any, full_url: str, headers: Any) -> tuple[int, dict
     """``POST /moto-api/static/rekognition/queued-results``: queue items on a server."""
     try:
         body = json.loads(_request_body(request, headers) or b"{}")
-        account_id = body.get("account_id", DEFAULT_ACCOUNT_ID)
+        account_id = body.get("account_id")
         region = body.get("region", DEFAULT_REGION)
         for result in body.get("results", []):
             operation = result["operation"]

@@ -583,3 +583,9 @@ def test_liveness_sessions_follow_what_the_test_decides(aws: Aws) -> None:
     assert result["ReferenceImage"]["Bytes"] == small
     box = result["ReferenceImage"]["BoundingBox"]
     assert 0.2 < box["Left"] < 0.5 and 0.3 < box["Width"] < 0.7  # his face, measured
+
+
+def test_test_control_follows_moto_account_id(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MOTO_ACCOUNT_ID", "111122223333")
+    control.queue_response("ListCollections", {"CollectionIds": ["from-control"]})
+    assert aws.rekognition.list_collections()["CollectionIds"] == ["from-control"]
