@@ -55,6 +55,12 @@ class VectorIndex:
             grown = np.zeros((capacity, self._matrix.shape[1]), np.float32)
             grown[: len(self._ids)] = self._matrix[: len(self._ids)]
             self._matrix = grown
+        if len(set(keys)) == len(keys) and not any(key in self._rows for key in keys):
+            start = len(self._ids)  # all new: one slice copy, no per-row Python work
+            self._matrix[start : start + len(keys)] = vectors
+            self._rows.update({key: start + i for i, key in enumerate(keys)})
+            self._ids.extend(keys)
+            return
         for key, vector in zip(keys, vectors, strict=True):
             self.add(key, vector)
 

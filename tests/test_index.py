@@ -47,3 +47,14 @@ def test_min_cosine_inverts_the_similarity_curve(threshold: float) -> None:
     cosine = similarity.min_cosine(threshold)
     assert similarity.from_cosine(cosine) < threshold <= similarity.from_cosine(cosine + 2e-6)
     assert similarity.min_cosine(0) == -np.inf and similarity.min_cosine(100) == np.inf
+
+
+def test_add_many_replaces_existing_keys_and_appends_new_ones() -> None:
+    vectors = unit_vectors(4, seed=9)
+    index = VectorIndex()
+    index.add_many(["a", "b"], vectors[:2])
+    index.add_many(["b", "c"], vectors[2:4])  # "b" replaced, "c" new
+    assert len(index) == 3
+    assert np.allclose(index.vector("b"), vectors[2])
+    assert np.allclose(index.vector("c"), vectors[3])
+    assert index.search(vectors[2], 1)[0][0] == "b"
