@@ -38,7 +38,7 @@ def image_id(image_sha256: str) -> str:
     return str(uuid.uuid5(IMAGE_ID_NAMESPACE, image_sha256))
 
 
-@dataclass
+@dataclass(slots=True)  # millions of these may live in one collection
 class StoredFace:
     """What a collection keeps of an indexed face (the vector lives in the index)."""
 
