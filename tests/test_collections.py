@@ -358,9 +358,12 @@ def test_reset_clears_every_collection(aws: Aws) -> None:
     assert aws.rekognition.list_collections()["CollectionIds"] == []
 
 
-def test_parallel_index_search_and_delete_lose_nothing(aws: Aws) -> None:
-    if aws.mode != "server":
-        pytest.skip("server mode runs each request on its own thread")
+def test_parallel_index_search_and_delete_lose_nothing(
+    moto_server: str, aws_credentials: None
+) -> None:
+    """A server runs each request on its own thread: concurrent calls must not lose faces."""
+    reset_server(moto_server)
+    aws = Aws("server", moto_server)
     client = aws.rekognition
     client.create_collection(CollectionId="busy")
     (anchor,) = index(aws, "busy", "astronaut", external="anchor")["FaceRecords"]
