@@ -45,6 +45,7 @@ from run import (
     rekognition_client,
     replay,
     row,
+    table,
 )
 
 DIMENSIONS = 512
@@ -275,33 +276,6 @@ def bench_index_faces(repeat: int) -> list[Row]:
 
 
 # --------------------------------------------------------------------------- report
-
-
-def number(value: float) -> str:
-    """About three significant digits, without exponents."""
-    if value >= 100:
-        return f"{value:,.0f}"
-    return f"{value:.1f}" if value >= 10 else f"{value:.2f}" if value >= 1 else f"{value:.3f}"
-
-
-def table(rows: list[Row]) -> str:
-    """run.py's table layout, with precision that suits both µs-scale and second-scale rows."""
-    name_w = max(len(r.name) for r in rows)
-    base_w = max(len(r.baseline_name) for r in rows)
-    lines = [
-        f"{'measured':<{name_w}}  {'median':>11}  {'baseline':<{base_w}}  {'median':>11}  ratio",
-        "-" * (name_w + base_w + 41),
-    ]
-    section = ""
-    for r in rows:
-        if r.section != section:
-            section = r.section
-            lines.append(f"[{section}]")
-        lines.append(
-            f"{r.name:<{name_w}}  {number(r.measured):>8} {r.unit:<2}  {r.baseline_name:<{base_w}}"
-            f"  {number(r.baseline):>8} {r.unit:<2}  {r.ratio:5.2f}x"
-        )
-    return "\n".join(lines)
 
 
 def throughput(rows: list[Row]) -> str:

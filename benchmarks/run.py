@@ -505,12 +505,20 @@ def machine() -> dict[str, Any]:
     }
 
 
+def number(value: float) -> str:
+    """About three significant digits, without exponents."""
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}" if value >= 1 else f"{value:.3f}"
+
+
 def table(rows: list[Row]) -> str:
+    """Rows as an aligned text table, with precision that suits µs-scale and second-scale rows."""
     name_w = max(len(r.name) for r in rows)
     base_w = max(len(r.baseline_name) for r in rows)
     lines = [
-        f"{'measured':<{name_w}}  {'median':>10}  {'baseline':<{base_w}}  {'median':>10}  ratio",
-        "-" * (name_w + base_w + 37),
+        f"{'measured':<{name_w}}  {'median':>11}  {'baseline':<{base_w}}  {'median':>11}  ratio",
+        "-" * (name_w + base_w + 41),
     ]
     section = ""
     for r in rows:
@@ -518,8 +526,8 @@ def table(rows: list[Row]) -> str:
             section = r.section
             lines.append(f"[{section}]")
         lines.append(
-            f"{r.name:<{name_w}}  {r.measured:7.1f} {r.unit:<2}  {r.baseline_name:<{base_w}}  "
-            f"{r.baseline:7.1f} {r.unit:<2}  {r.ratio:5.2f}x"
+            f"{r.name:<{name_w}}  {number(r.measured):>8} {r.unit:<2}  {r.baseline_name:<{base_w}}"
+            f"  {number(r.baseline):>8} {r.unit:<2}  {r.ratio:5.2f}x"
         )
     return "\n".join(lines)
 

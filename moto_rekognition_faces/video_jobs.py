@@ -49,15 +49,14 @@ class VideoJob:
         return body
 
 
-def launch(job: VideoJob, data: bytes, work: Callable[[Any, videos.VideoMetadata], list]) -> None:
+def launch(job: VideoJob, data: bytes, work: Callable[[Any], list]) -> None:
     """Run ``work`` over the opened video, on a thread unless jobs are synchronous."""
 
     def run() -> None:
         try:
             with videos.opened(data) as capture:
-                meta = videos.metadata(capture)
-                job.metadata = meta.to_shape()
-                job.results = work(capture, meta)
+                job.metadata = videos.metadata(capture).to_shape()
+                job.results = work(capture)
             job.status = "SUCCEEDED"
         except videos.VideoUnreadable as exc:
             job.status, job.status_message = "FAILED", f"Unable to read the video: {exc}."
@@ -74,12 +73,12 @@ def launch(job: VideoJob, data: bytes, work: Callable[[Any, videos.VideoMetadata
         threading.Thread(target=run, name=f"rekognition-job-{job.job_id[:8]}", daemon=True).start()
 
 
-def detect_faces_in(face_attributes: str | None) -> Callable[[Any, videos.VideoMetadata], list]:
+def detect_faces_in(face_attributes: str | None) -> Callable[[Any], list]:
     """The work of StartFaceDetection: FaceDetection entries, in time order (with ALL, every
     member but EyeDirection and FaceOccluded, which video results never carry)."""
     selection = attributes.select([face_attributes or "DEFAULT"], never=VIDEO_EXCLUDED_MEMBERS)
 
-    def work(capture: Any, meta: videos.VideoMetadata) -> list[dict[str, Any]]:
+    def work(capture: Any) -> list[dict[str, Any]]:
         found = []
         for timestamp, frame in videos.sampled_frames(capture, config.video_sample_fps()):
             height, width = frame.shape[:2]
@@ -93,10 +92,10 @@ def detect_faces_in(face_attributes: str | None) -> Callable[[Any, videos.VideoM
 
 def search_faces_in(
     search: Callable[[np.ndarray], list[tuple[Any, float]]], threshold: float
-) -> Callable[[Any, videos.VideoMetadata], list]:
+) -> Callable[[Any], list]:
     """The work of StartFaceSearch: PersonMatch entries, people numbered by first appearance."""
 
-    def work(capture: Any, meta: videos.VideoMetadata) -> list[dict[str, Any]]:
+    def work(capture: Any) -> list[dict[str, Any]]:
         people: list[np.ndarray] = []  # running mean vector of each person seen
         matches = []
         for timestamp, frame in videos.sampled_frames(capture, config.video_sample_fps()):

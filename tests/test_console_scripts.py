@@ -2,35 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
 from tests.support.assets import asset_path
 from tests.support.cli import SCRIPTS, aws_cli, fake_credentials
-
-
-def test_aws_cli_detect_faces_against_the_standalone_server(
-    standalone_server: str, tmp_path: Path
-) -> None:
-    image = tmp_path / "t1.jpg"
-    image.write_bytes(asset_path("t1").read_bytes())
-    result = aws_cli(
-        "rekognition",
-        "detect-faces",
-        "--endpoint-url",
-        standalone_server,
-        "--image-bytes",
-        f"fileb://{image}",
-        "--attributes",
-        "ALL",
-        "--output",
-        "json",
-    )
-    assert result.returncode == 0, result.stderr
-    faces = json.loads(result.stdout)["FaceDetails"]
-    assert len(faces) == 6
-    assert all(len(face["Landmarks"]) == 30 for face in faces)
 
 
 def test_aws_cli_sees_aws_errors_from_the_standalone_server(
