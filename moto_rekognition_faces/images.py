@@ -51,7 +51,25 @@ class LoadedImage:
         return int(self.pixels.shape[0])
 
 
-def load(image: Any, account_id: str, region: str, member: str = "Image") -> LoadedImage:
+@dataclass(frozen=True)
+class Limits:
+    """An operation's image limits: most use the defaults, DetectProtectiveEquipment its own."""
+
+    max_bytes: int = MAX_BYTES
+    min_side: int = MIN_SIDE
+    max_side: int | None = None
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def load(
+    image: Any,
+    account_id: str,
+    region: str,
+    member: str = "Image",
+    limits: Limits = DEFAULT_LIMITS,
+) -> LoadedImage:
     """Read and decode a request's ``Image`` member (raises Rekognition's errors)."""
     if not isinstance(image, dict):
         raise InvalidParameterException(f"{member} must be a structure with Bytes or S3Object.")
@@ -60,14 +78,14 @@ def load(image: Any, account_id: str, region: str, member: str = "Image") -> Loa
         raise InvalidParameterException(f"{member} must contain exactly one of Bytes or S3Object.")
     if has_bytes:
         data = _decode_base64(image["Bytes"])
-        if len(data) > MAX_BYTES:
+        if len(data) > limits.max_bytes:
             raise ImageTooLargeException()
     else:
         data = _read_s3(image["S3Object"], account_id, region)
-    return LoadedImage(pixels=decode(data), data=data)
+    return LoadedImage(pixels=decode(data, limits), data=data)
 
 
-def decode(data: bytes) -> np.ndarray:
+def decode(data: bytes, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
     """Encoded JPEG/PNG → upright 8-bit BGR, enforcing Rekognition's format and size rules."""
     if not data:
         raise InvalidParameterException("Image bytes must not be empty.")
@@ -77,11 +95,13 @@ def decode(data: bytes) -> np.ndarray:
         raise InvalidImageFormatException() from exc
     if header.width * header.height > config.max_image_pixels():
         raise ImageTooLargeException()
-    if min(header.width, header.height) < MIN_SIDE:
+    if min(header.width, header.height) < limits.min_side:
         raise InvalidParameterException(
             f"{INVALID_PARAMETERS} Image is {header.width} x {header.height} pixels; "
-            f"Rekognition needs at least {MIN_SIDE} pixels in width and height."
+            f"Rekognition needs at least {limits.min_side} pixels in width and height."
         )
+    if limits.max_side is not None and max(header.width, header.height) > limits.max_side:
+        raise ImageTooLargeException()
     flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
     pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
     if pixels is None or pixels.shape[:2] != (header.height, header.width):

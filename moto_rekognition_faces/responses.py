@@ -26,6 +26,7 @@ from .errors import (
 )
 from .image_actions import ImageActions
 from .liveness_actions import LivenessActions
+from .ppe_actions import PpeActions
 from .user_actions import UserActions
 from .validation import service_model
 from .video_actions import VideoActions
@@ -40,6 +41,7 @@ ACTION_CLASSES = (
     VideoActions,
     CelebrityActions,
     LivenessActions,
+    PpeActions,
 )
 
 

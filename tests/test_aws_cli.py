@@ -146,6 +146,20 @@ def test_every_face_command_through_the_aws_cli(cli: Cli, tmp_path: Path) -> Non
     )
     assert stranger["FaceMatches"] == [] and len(stranger["UnmatchedFaces"]) == 1
 
+    equipment = cli.rekognition(
+        "detect-protective-equipment",
+        "--image-bytes",
+        f"fileb://{t1}",
+        "--summarization-attributes",
+        '{"MinConfidence": 80, "RequiredEquipmentTypes": ["HEAD_COVER"]}',
+    )
+    assert len(equipment["Persons"]) >= 5  # the people round the table, hats off
+    assert all(
+        {"FACE", "HEAD"} <= {p["Name"] for p in person["BodyParts"]}
+        for person in equipment["Persons"]
+    )
+    assert equipment["Summary"]["PersonsWithRequiredEquipment"] == []
+
     # --- S3, filled by the CLI -------------------------------------------------------------------
     cli("s3api", "create-bucket", "--bucket", BUCKET)
     for path, key in ((man_photo, "man.jpg"), (eileen_photo, "eileen.png")):

@@ -16,6 +16,7 @@ from botocore.config import Config
 from moto_rekognition_faces import control
 from tests.conftest import Aws, photo
 from tests.support.assets import asset_path
+from tests.support.images import jpeg_of_size
 from tests.support.shapes import assert_output_shape
 
 # The face operations of the project's spec (ops.json, generated from botocore's service model).
@@ -51,9 +52,6 @@ FACE_OPERATIONS = (
     "CreateFaceLivenessSession",
     "GetFaceLivenessSessionResults",
 )
-# Brief-only in the spec, and needing person and protective-equipment detectors this project
-# does not have: it answers a clean NotImplementedException (HTTP 501), never a server error.
-NOT_IMPLEMENTED = {"DetectProtectiveEquipment"}
 
 ROLE = "arn:aws:iam::123456789012:role/RekognitionVideo"
 UNKNOWN_FACE = "11111111-2222-4333-8444-555555555555"
@@ -141,6 +139,10 @@ def calls(world: World) -> dict[str, Callable[[Any], dict]]:
         "GetCelebrityInfo": lambda c: c.get_celebrity_info(
             Id=control.add_celebrity("Yao Ming", photo("yaoming"), known_gender="Male")
         ),
+        "DetectProtectiveEquipment": lambda c: c.detect_protective_equipment(
+            Image={"Bytes": photo("t1")},
+            SummarizationAttributes={"MinConfidence": 80, "RequiredEquipmentTypes": ["HEAD_COVER"]},
+        ),
         "CreateFaceLivenessSession": lambda c: c.create_face_liveness_session(),
         "GetFaceLivenessSessionResults": lambda c: c.get_face_liveness_session_results(
             SessionId=c.create_face_liveness_session()["SessionId"]
@@ -155,18 +157,7 @@ def test_the_operation_list_is_the_service_model_face_operations() -> None:
     assert len(FACE_OPERATIONS) == 30
 
 
-@pytest.mark.parametrize("operation", sorted(NOT_IMPLEMENTED))
-def test_operations_without_a_detector_answer_not_implemented_cleanly(
-    aws: Aws, operation: str
-) -> None:
-    client = aws.client("rekognition")
-    with pytest.raises(client.exceptions.ClientError) as caught:
-        client.detect_protective_equipment(Image={"Bytes": photo("astronaut")})
-    assert caught.value.response["Error"]["Code"] == "NotImplementedException"
-    assert caught.value.response["ResponseMetadata"]["HTTPStatusCode"] == 501
-
-
-@pytest.mark.parametrize("operation", [op for op in FACE_OPERATIONS if op not in NOT_IMPLEMENTED])
+@pytest.mark.parametrize("operation", FACE_OPERATIONS)
 def test_every_operation_answers_in_its_output_shape(aws: Aws, operation: str) -> None:
     client = aws.rekognition
     world = World(aws)
@@ -337,6 +328,13 @@ def error_cases(world: World) -> list[tuple[str, str, Callable[[Any], Any]]]:
             lambda c: c.recognize_celebrities(Image=gif),
         ),
         ("GetCelebrityInfo", "ResourceNotFoundException", lambda c: c.get_celebrity_info(Id="abc")),
+        (
+            "DetectProtectiveEquipment",
+            "ImageTooLargeException",
+            lambda c: c.detect_protective_equipment(
+                Image={"Bytes": jpeg_of_size(4 * 1024 * 1024 + 1)}
+            ),
+        ),
         (
             "CreateFaceLivenessSession",
             "InvalidParameterException",

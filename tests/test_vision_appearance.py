@@ -17,6 +17,7 @@ import pytest
 from moto_rekognition_faces.vision import appearance, landmarks, pipeline
 from moto_rekognition_faces.vision.appearance import Appearance, Cues
 from tests.support.assets import asset_path
+from tests.support.covers import masked
 
 
 @cache
@@ -52,23 +53,6 @@ def largest(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 def judge(image: np.ndarray, face: tuple[np.ndarray, np.ndarray] | None = None) -> Appearance:
     points, box = face if face is not None else largest(image)
     return appearance.estimate(image, points, box)
-
-
-def masked(image: np.ndarray, points: np.ndarray, texture: np.ndarray) -> np.ndarray:
-    """Paste a surgical-mask texture over the nose and everything below it, inside the jaw."""
-    jaw = points[[10, 11, 12, 13, 14, 15, 16, 2, 3, 4, 5, 6, 7, 8, 0]]
-    jaw = np.vstack([jaw, points[[24, 23, 22, 21, 20, 19, 18, 32, 31, 30, 29, 28, 27, 26]]])
-    top = points[73] + 0.1 * (points[73] - (points[38] + points[88]) / 2)
-    polygon = np.round(np.vstack([jaw, [top]])).astype(np.int32)
-    x, y, w, h = cv2.boundingRect(polygon)
-    layer = image.copy()
-    y0, x0 = max(y, 0), max(x, 0)
-    y1, x1 = min(y + h, image.shape[0]), min(x + w, image.shape[1])
-    stretched = cv2.resize(texture, (w, h), interpolation=cv2.INTER_AREA)
-    layer[y0:y1, x0:x1] = stretched[y0 - y : y1 - y, x0 - x : x1 - x]
-    inside = np.zeros(image.shape[:2], np.uint8)
-    cv2.fillPoly(inside, [polygon], 1)
-    return np.where(inside[..., None] > 0, layer, image)
 
 
 # --------------------------------------------------------------------------- clear cases
