@@ -53,11 +53,12 @@ def judge_faces() -> dict[str, list[float]]:
         image = read(name)
         faces = [f for f in pipeline.find_faces(image) if f.height >= 30][:8]
         for face, points in zip(faces, landmarks.predict_many(image, faces), strict=True):
-            bare_head = equipment.head_cover(image, points)
+            person = equipment.head(image, points)
+            bare_head = equipment.head_cover(person)
             if bare_head is not None:
                 found["head bare"].append(bare_head.probability)
                 helmeted = hard_hat(image, points, colours[count % len(colours)])
-                hat = equipment.head_cover(helmeted, points)
+                hat = equipment.head_cover(equipment.head(helmeted, points))
                 found["head hat"].append(hat.probability if hat else float("nan"))
             bare_face = equipment.face_cover(image, points)
             if bare_face is not None:
@@ -65,12 +66,11 @@ def judge_faces() -> dict[str, list[float]]:
                 covered = masked(image, points, textures[count % 2])
                 mask = equipment.face_cover(covered, points)
                 found["face mask"].append(mask.probability if mask else float("nan"))
-            skin = equipment.reference_skin(image, points)
-            person = body.estimate(image, face)
-            for hand in hands.find(image, person, face.height) if person else []:
-                found["hand bare"].append(equipment.hand_cover(image, hand.points, skin))
+            pose = body.estimate(image, face)
+            for hand in hands.find(image, pose, face.height) if pose else []:
+                found["hand bare"].append(equipment.hand_cover(image, hand.points, person.skin))
                 dyed = gloves(image, [hand.points], (200, 120, 40))
-                dyed_skin = equipment.reference_skin(dyed, points)
+                dyed_skin = equipment.head(dyed, points).skin
                 found["hand glove"].append(equipment.hand_cover(dyed, hand.points, dyed_skin))
             count += 1
     return found

@@ -213,15 +213,14 @@ def test_a_gloved_hand_no_longer_matches_the_persons_skin() -> None:
     image = picture("t1")
     face, pair = seen_hands(image)
     gloved = gloves(image, [hand.points for hand in pair], BLUE_NITRILE)
-    points = landmarks.predict(image, face)
-    bare_skin = ppe_equipment.reference_skin(image, points)
-    gloved_skin = ppe_equipment.reference_skin(gloved, landmarks.predict(gloved, face))
+    bare_skin = ppe_equipment.head(image, landmarks.predict(image, face)).skin
+    gloved_skin = ppe_equipment.head(gloved, landmarks.predict(gloved, face)).skin
     for hand in pair:
         assert ppe_equipment.hand_cover(image, hand.points, bare_skin) < 0.1
         assert ppe_equipment.hand_cover(gloved, hand.points, gloved_skin) > 0.9
 
 
-def test_the_subjects_left_hand_is_on_the_image_right_of_a_facing_person(aws: Aws) -> None:
+def test_the_subjects_left_hand_is_on_the_image_right_of_a_facing_person() -> None:
     image = picture("t1")
     _, pair = seen_hands(image)
     by_side = {hand.side: hand.points[:, 0].mean() for hand in pair}

@@ -90,6 +90,7 @@ class FaceFrame:
     grey: np.ndarray  # float32 0..255
     points: np.ndarray  # (106, 2) in the canonical frame
     colour: bool  # False for a greyscale photo: colour cues are then silent
+    matrix: np.ndarray  # 2×3 affine map from image pixels to the frame
 
 
 def eye_centres(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -97,8 +98,14 @@ def eye_centres(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (points[35] + points[39]) / 2, (points[89] + points[93]) / 2
 
 
-def canonical_frame(image_bgr: np.ndarray, points106: np.ndarray) -> FaceFrame:
-    """Resample the face so the eye-corner midpoints land IOD pixels apart on row EYE_ROW."""
+def canonical_frame(
+    image_bgr: np.ndarray,
+    points106: np.ndarray,
+    canvas: tuple[int, int] = CANVAS,
+    eye_row: float = EYE_ROW,
+) -> FaceFrame:
+    """Resample the face so the eye-corner midpoints land IOD pixels apart on row ``eye_row``
+    of a ``canvas`` (width, height) frame, centred across."""
     points = np.asarray(points106, np.float64)
     left, right = eye_centres(points)
     dx, dy = right - left
@@ -106,7 +113,7 @@ def canonical_frame(image_bgr: np.ndarray, points106: np.ndarray) -> FaceFrame:
     angle = math.atan2(dy, dx)
     cos_a, sin_a = math.cos(angle) * scale, math.sin(angle) * scale
     matrix = np.array([[cos_a, sin_a, 0.0], [-sin_a, cos_a, 0.0]])
-    matrix[:, 2] = np.array([CANVAS[0] / 2, EYE_ROW]) - matrix[:, :2] @ ((left + right) / 2)
+    matrix[:, 2] = np.array([canvas[0] / 2, eye_row]) - matrix[:, :2] @ ((left + right) / 2)
     source = image_bgr if image_bgr.ndim == 3 else cv2.cvtColor(image_bgr, cv2.COLOR_GRAY2BGR)
     warp = matrix.copy()
     # A big face squeezed into the frame would alias: halve the image until a step is < 2 px.
@@ -114,7 +121,7 @@ def canonical_frame(image_bgr: np.ndarray, points106: np.ndarray) -> FaceFrame:
         source = cv2.pyrDown(source)
         warp[:, :2] = matrix[:, :2] * (image_bgr.shape[1] / source.shape[1])
     crop = cv2.warpAffine(
-        source, warp, CANVAS, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+        source, warp, canvas, flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
     )
     spread = np.abs(crop.astype(np.int16) - crop.mean(axis=2, keepdims=True).astype(np.int16))
     return FaceFrame(
@@ -123,6 +130,7 @@ def canonical_frame(image_bgr: np.ndarray, points106: np.ndarray) -> FaceFrame:
         grey=cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY).astype(np.float32),
         points=points @ matrix[:, :2].T + matrix[:, 2],
         colour=bool(np.percentile(spread, 90) > 4),
+        matrix=matrix,
     )
 
 
@@ -329,24 +337,33 @@ def _skin_coverage(frame: FaceFrame) -> float:
     )
     if not bridge.size:
         return float("nan")
-    ref_l, ref_a, ref_b = np.median(bridge, axis=0)
+    reference = np.median(bridge, axis=0)
     cheeks = [(q[52] + q[15]) / 2, (q[61] + q[31]) / 2, (q[53] + q[0]) / 2]
     around_mouth = np.vstack([q[[52, 80, 61, 53]], cheeks]).astype(np.float32)
     hull = cv2.convexHull(around_mouth)
     lower = lab[_polygon(lab.shape, hull[:, 0, :])]
     if not lower.size:
         return float("nan")
+    return float(np.mean(skin_match(lower, reference)))
+
+
+def skin_match(lab: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Per Lab pixel (last axis L, a, b): the colour of the ``reference`` skin.
+
+    Hue within 25° of the reference, chroma within half to twice its chroma, and not in deep
+    shadow (lightness above 35 % of the reference's).
+    """
+    ref_l, ref_a, ref_b = (float(v) for v in reference)
     ref_hue, ref_chroma = math.atan2(ref_b, ref_a), max(math.hypot(ref_a, ref_b), 1.0)
-    hue = np.arctan2(lower[:, 2], lower[:, 1])
-    chroma = np.hypot(lower[:, 1], lower[:, 2])
+    hue = np.arctan2(lab[..., 2], lab[..., 1])
+    chroma = np.hypot(lab[..., 1], lab[..., 2])
     turn = np.abs((hue - ref_hue + math.pi) % (2 * math.pi) - math.pi)
-    match = (
+    return (
         (turn < math.radians(25))
         & (chroma > 0.5 * ref_chroma)
         & (chroma < 2.0 * ref_chroma)
-        & (lower[:, 0] > 0.35 * ref_l)
+        & (lab[..., 0] > 0.35 * ref_l)
     )
-    return float(np.mean(match))
 
 
 KEY_POINTS = LEFT_EYE + RIGHT_EYE + list(range(52, 87))  # eyes, mouth and nose
@@ -421,7 +438,7 @@ CEILING = {
 }
 
 
-def _probability(value: float, threshold: float, width: float) -> float:
+def probability_above(value: float, threshold: float, width: float) -> float:
     """Logistic probability that ``value`` lies above ``threshold``."""
     if not math.isfinite(value):
         return 0.5
@@ -458,12 +475,12 @@ def eyes_open(cues: Cues, sunglasses: float = 0.0) -> float:
     eye 0.2–0.45 whatever the face size. Behind dark lenses the points are guesses: the
     evidence is discounted by the sunglasses probability.
     """
-    return _shrink(_probability(cues.eye_openness, *EYES_OPEN), 1.0 - sunglasses)
+    return _shrink(probability_above(cues.eye_openness, *EYES_OPEN), 1.0 - sunglasses)
 
 
 def mouth_open(cues: Cues, masked: float = 0.0) -> float:
     """P(lips apart) from the inner-lip gap over the mouth width (a toothy smile is open)."""
-    return _shrink(_probability(cues.mouth_gap, *MOUTH_OPEN), 1.0 - masked)
+    return _shrink(probability_above(cues.mouth_gap, *MOUTH_OPEN), 1.0 - masked)
 
 
 def smile(cues: Cues, masked: float = 0.0, happy: float | None = None) -> float:
@@ -476,7 +493,7 @@ def smile(cues: Cues, masked: float = 0.0, happy: float | None = None) -> float:
     """
     lift = (cues.corner_lift - SMILE_LIFT[0]) / SMILE_LIFT[1]
     widen = (cues.mouth_width - SMILE_WIDTH[0]) / SMILE_WIDTH[1]
-    p = _shrink(_probability(lift + widen, 0.0, 1.0), 1.0 - masked)
+    p = _shrink(probability_above(lift + widen, 0.0, 1.0), 1.0 - masked)
     if happy is not None and math.isfinite(float(happy)):
         share = float(happy) / 100.0 if float(happy) > 1.0 else float(happy)
         p = 0.5 * p + 0.5 * min(max(share, 0.0), 1.0)
@@ -491,7 +508,7 @@ def sunglasses(cues: Cues) -> float:
     forehead). Bare eyes have iris, lashes and lid shadow there, about 0–40 %; a dark lens
     fills 50–100 %. The lighter eye counts, so both lenses must be dark.
     """
-    return _probability(cues.lens_darkness, *SUNGLASSES)
+    return probability_above(cues.lens_darkness, *SUNGLASSES)
 
 
 def eyeglasses(cues: Cues, sunglasses_p: float = 0.0) -> float:
@@ -503,7 +520,7 @@ def eyeglasses(cues: Cues, sunglasses_p: float = 0.0) -> float:
     Rekognition reports sunglasses as eyeglasses too, so the larger probability wins.
     """
     units = cues.bridge_line / FRAME_BRIDGE + cues.rim_line / FRAME_RIM
-    frames = _shrink(_probability(units, *FRAME), _pose_trust(cues))
+    frames = _shrink(probability_above(units, *FRAME), _pose_trust(cues))
     return max(frames, sunglasses_p)
 
 
@@ -512,13 +529,13 @@ def beard(cues: Cues, masked: float = 0.0) -> float:
 
     Hidden under a mask or turned away, the evidence is discounted towards "no beard seen".
     """
-    p = _probability(cues.lower_face_darkness, *BEARD)
+    p = probability_above(cues.lower_face_darkness, *BEARD)
     return _shrink(p, _pose_trust(cues) * (1.0 - masked))
 
 
 def mustache(cues: Cues, masked: float = 0.0) -> float:
     """P(mustache) from the band between the nose and the upper lip darker than the skin."""
-    p = _probability(cues.lip_band_darkness, *MUSTACHE)
+    p = probability_above(cues.lip_band_darkness, *MUSTACHE)
     return _shrink(p, _pose_trust(cues) * (1.0 - masked))
 
 
@@ -529,7 +546,7 @@ def masked(cues: Cues) -> float:
     """
     if not cues.colour or not math.isfinite(cues.skin_coverage):
         return 0.3
-    return _probability(-cues.skin_coverage, -MASK[0], MASK[1])
+    return probability_above(-cues.skin_coverage, -MASK[0], MASK[1])
 
 
 def face_occluded(cues: Cues, sunglasses_p: float = 0.0, masked_p: float | None = None) -> float:
@@ -538,7 +555,7 @@ def face_occluded(cues: Cues, sunglasses_p: float = 0.0, masked_p: float | None 
     The largest of three: the share of key landmarks beyond the image edge, the mask cue, and
     dark sunglasses (which AWS lists as occluding).
     """
-    cut = _probability(cues.outside, *CUT) if cues.outside > 0 else 0.0
+    cut = probability_above(cues.outside, *CUT) if cues.outside > 0 else 0.0
     covered = masked(cues) if masked_p is None else masked_p
     return max(cut, covered, sunglasses_p)
 

@@ -13,13 +13,11 @@ Landmark indices (subject's left / right): 0 nose, 11/12 shoulders, 13/14 elbows
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
-from . import models
+from . import crops, models
 from .results import Detection
 
 WEIGHTS = "pose_landmark_full.onnx"
@@ -46,31 +44,17 @@ class Body:
         return bool(self.visibility[index] >= threshold)
 
 
-def _crop(
-    image_bgr: np.ndarray, centre: np.ndarray, side: float, angle: float
-) -> tuple[np.ndarray, np.ndarray]:
-    """A rotated square around ``centre`` resampled to the model input, and its affine map."""
-    scale = INPUT_SIZE / max(side, 1e-6)
-    c, s = math.cos(angle) * scale, math.sin(angle) * scale
-    matrix = np.array([[c, s, 0.0], [-s, c, 0.0]])
-    matrix[:, 2] = INPUT_SIZE / 2 - matrix[:, :2] @ centre
-    patch = cv2.warpAffine(image_bgr, matrix, (INPUT_SIZE, INPUT_SIZE), borderValue=0.0)
-    return patch, matrix
-
-
 def _run(
     image_bgr: np.ndarray, centre: np.ndarray, side: float, angle: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
     """All 39 points in image pixels, visibility, presence and the person score."""
-    patch, matrix = _crop(image_bgr, centre, side, angle)
-    blob = (patch[None, :, :, ::-1].astype(np.float32)) / 255.0
-    raw, flag, *_ = models.session(WEIGHTS).run(None, {"input_1": np.ascontiguousarray(blob)})
+    patch, inverse = crops.rotated_square(image_bgr, centre, side, angle, INPUT_SIZE)
+    raw, flag, *_ = models.session(WEIGHTS).run(None, {"input_1": crops.model_input(patch)})
     raw = raw.reshape(39, 5).astype(np.float64)
-    inverse = cv2.invertAffineTransform(matrix)
-    points = raw[:, :2] @ inverse[:, :2].T + inverse[:, 2]
     visibility = 1.0 / (1.0 + np.exp(-raw[:, 3]))
     presence = 1.0 / (1.0 + np.exp(-raw[:, 4]))
-    return points, visibility, presence, float(np.asarray(flag).reshape(-1)[0])
+    score = float(np.asarray(flag).reshape(-1)[0])
+    return crops.to_image(raw[:, :2], inverse), visibility, presence, score
 
 
 def _on_face(nose: np.ndarray, box: np.ndarray) -> bool:
@@ -100,9 +84,7 @@ def _follow(image_bgr: np.ndarray, face: Detection, drop: float, side: float) ->
         if not _on_face(points[0], face.box):
             break
         best = Body(points[:33], visibility[:33], presence[:33], score)
-        spoke = points[34] - points[33]
         centre = points[33]
-        side = 2.0 * ROI_SCALE * float(np.hypot(*spoke))
-        angle = math.pi / 2 - math.atan2(-spoke[1], spoke[0])
-        angle = (angle + math.pi) % (2 * math.pi) - math.pi
+        side = 2.0 * ROI_SCALE * float(np.hypot(*(points[34] - points[33])))
+        angle = crops.upright_angle(points[33], points[34])
     return best

@@ -26,15 +26,16 @@ import cv2
 import numpy as np
 
 from . import appearance
-from .appearance import eye_centres
+from .appearance import FaceFrame, canonical_frame, eye_centres, probability_above, skin_match
 
-FRAME_IOD = 64.0  # eye distance in the head frame
-FRAME_SIZE = (192, 200)  # head frame width, height
-FRAME_EYES = (96.0, 160.0)  # where the eye midpoint lands in the head frame
+HEAD_CANVAS = (192, 200)  # head frame width, height, at appearance.IOD (64 px) between the eyes
+HEAD_EYE_ROW = 160.0  # the eyes' row in the head frame: room for the crown above
 CROWN = (40, 100, 50, 142)  # y0, y1, x0, x1: 0.9 to 1.9 eye distances above the eyes
-# Where the reference skin is looked for (y0, y1, x0, x1): the strip between the eyes, both upper
-# cheeks (not the forehead: a helmet covers it first). A patch counts only if its median looks
-# like skin (SKIN_HUE, lit, coloured), so sunglasses or a mask up the cheeks do not become skin.
+BRIM_ROW = HEAD_EYE_ROW - 0.45 * appearance.IOD  # a head cover's box reaches down to the brows
+# Where the reference skin is looked for (y0, y1, x0, x1): the strip between the eyes and both
+# upper cheeks (not the forehead: a helmet covers it first). A patch counts only if its median
+# looks like skin (SKIN_HUE, lit, coloured), so sunglasses or a mask up the cheeks do not become
+# skin.
 SKIN_PATCHES = ((150, 175, 86, 106), (176, 194, 52, 76), (176, 194, 116, 140))
 SKIN_HUE = (0.0, 90.0)  # degrees of Lab hue (atan2(b, a)) that skin of any tone falls in
 SKIN_MIN_L, SKIN_MIN_CHROMA = 20.0, 5.0
@@ -55,103 +56,61 @@ class Cover:
     box: np.ndarray
 
 
-def _skin_match(lab: np.ndarray, reference: np.ndarray) -> np.ndarray:
-    """Per pixel: hue within 25° of the reference skin, chroma within ½–2×, not deep shadow."""
-    ref_l, ref_a, ref_b = reference
-    ref_hue, ref_chroma = math.atan2(ref_b, ref_a), max(math.hypot(ref_a, ref_b), 1.0)
-    hue = np.arctan2(lab[..., 2], lab[..., 1])
-    chroma = np.hypot(lab[..., 1], lab[..., 2])
-    turn = np.abs((hue - ref_hue + math.pi) % (2 * math.pi) - math.pi)
-    return (
-        (turn < math.radians(25))
-        & (chroma > 0.5 * ref_chroma)
-        & (chroma < 2.0 * ref_chroma)
-        & (lab[..., 0] > 0.35 * ref_l)
-    )
+@dataclass(frozen=True)
+class Head:
+    """One person's head frame (eyes level, crown in view) and their reference skin colour."""
+
+    frame: FaceFrame
+    iod: float  # eye distance in image pixels
+    skin: np.ndarray | None  # Lab, or None: grey photo or no bare skin seen
 
 
-def _is_colour(image_bgr: np.ndarray) -> bool:
-    """A colour photo, not a grey one stored as BGR (judged on every 4th pixel each way)."""
-    if image_bgr.ndim < 3:
-        return False
-    sample = image_bgr[::4, ::4].astype(np.int16)
-    spread = np.abs(sample - sample.mean(axis=2, keepdims=True))
-    return bool(np.percentile(spread, 90) > 4)
-
-
-def _logistic(value: float, threshold: float, width: float) -> float:
-    z = max(-30.0, min(30.0, (value - threshold) / width))
-    return 1.0 / (1.0 + math.exp(-z))
-
-
-def _head_frame(image_bgr: np.ndarray, points106: np.ndarray) -> tuple[np.ndarray, float]:
-    """Affine map image → head frame (eyes level, FRAME_IOD apart) and the eye distance."""
+def head(image_bgr: np.ndarray, points106: np.ndarray) -> Head:
+    """Resample the head once; every cover of the person is judged from it."""
+    frame = canonical_frame(image_bgr, points106, HEAD_CANVAS, HEAD_EYE_ROW)
     left, right = eye_centres(np.asarray(points106, float))
-    d = right - left
-    iod = float(math.hypot(*d))
-    scale = FRAME_IOD / max(iod, 1e-6)
-    angle = math.atan2(d[1], d[0])
-    c, s = math.cos(angle) * scale, math.sin(angle) * scale
-    matrix = np.array([[c, s, 0.0], [-s, c, 0.0]])
-    matrix[:, 2] = np.array(FRAME_EYES) - matrix[:, :2] @ ((left + right) / 2)
-    return matrix, iod
+    return Head(frame, float(np.hypot(*(right - left))), _reference_skin(frame))
 
 
-def reference_skin(image_bgr: np.ndarray, points106: np.ndarray) -> np.ndarray | None:
+def _reference_skin(frame: FaceFrame) -> np.ndarray | None:
     """Median Lab colour of the skin-like patches, or None (grey photo, no bare skin seen)."""
-    if not _is_colour(image_bgr):
+    if not frame.colour:
         return None
-    matrix, _ = _head_frame(image_bgr, points106)
-    frame = cv2.warpAffine(image_bgr, matrix, FRAME_SIZE, borderMode=cv2.BORDER_REPLICATE)
-    lab = cv2.cvtColor(frame.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
     pixels = []
     for y0, y1, x0, x1 in SKIN_PATCHES:
-        patch = lab[y0:y1, x0:x1].reshape(-1, 3)
+        patch = frame.lab[y0:y1, x0:x1].reshape(-1, 3)
         light, a, b = np.median(patch, axis=0)
         hue = math.degrees(math.atan2(b, a))
-        if (
-            light > SKIN_MIN_L
-            and math.hypot(a, b) > SKIN_MIN_CHROMA
-            and SKIN_HUE[0] <= hue <= SKIN_HUE[1]
-        ):
+        looks_like_skin = SKIN_HUE[0] <= hue <= SKIN_HUE[1]
+        if light > SKIN_MIN_L and math.hypot(a, b) > SKIN_MIN_CHROMA and looks_like_skin:
             pixels.append(patch)
     return np.median(np.vstack(pixels), axis=0) if pixels else None
 
 
-def head_cover(image_bgr: np.ndarray, points106: np.ndarray) -> Cover | None:
-    """The crown's cover, or None when the photo is grey or the head too small to judge."""
-    skin = reference_skin(image_bgr, points106)
-    matrix, iod = _head_frame(image_bgr, points106)
-    if skin is None or iod < MIN_IOD:
+def head_cover(person: Head) -> Cover | None:
+    """The crown's cover, or None when there is no skin to compare or the head is too small."""
+    if person.skin is None or person.iod < MIN_IOD:
         return None
-    frame = cv2.warpAffine(image_bgr, matrix, FRAME_SIZE, borderMode=cv2.BORDER_REPLICATE)
-    lab = cv2.cvtColor(frame.astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
-    grey = cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY).astype(np.float32)
-    texture = cv2.blur(np.abs(cv2.Laplacian(cv2.GaussianBlur(grey, (3, 3), 0), cv2.CV_32F)), (5, 5))
+    frame = person.frame
+    blurred = cv2.GaussianBlur(frame.grey, (3, 3), 0)
+    texture = cv2.blur(np.abs(cv2.Laplacian(blurred, cv2.CV_32F)), (5, 5))
     y0, y1, x0, x1 = CROWN
-    crown, crown_texture = lab[y0:y1, x0:x1], texture[y0:y1, x0:x1]
+    crown, crown_texture = frame.lab[y0:y1, x0:x1], texture[y0:y1, x0:x1]
     chroma = np.hypot(crown[..., 1], crown[..., 2])
-    equipment = ~_skin_match(crown, skin) & (
+    equipment = ~skin_match(crown, person.skin) & (
         (chroma > COLOURED) | ((crown[..., 0] > BRIGHT) & (crown_texture < SMOOTH))
     )
-    share = float(np.mean(equipment))
     # The box: the covered crown pixels, with the brim reaching down to the brows.
     ys, xs = np.nonzero(equipment)
     if len(xs):
-        corners = np.array(
-            [
-                [x0 + xs.min(), y0 + ys.min()],
-                [x0 + xs.max(), y0 + ys.min()],
-                [x0 + xs.max(), FRAME_EYES[1] - 0.45 * FRAME_IOD],
-                [x0 + xs.min(), FRAME_EYES[1] - 0.45 * FRAME_IOD],
-            ]
-        )
+        left, right, top = x0 + xs.min(), x0 + xs.max(), y0 + ys.min()
     else:
-        corners = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], float)
-    inverse = cv2.invertAffineTransform(matrix)
+        left, right, top = x0, x1, y0
+    corners = np.array([[left, top], [right, top], [right, BRIM_ROW], [left, BRIM_ROW]], float)
+    inverse = cv2.invertAffineTransform(frame.matrix)
     mapped = corners @ inverse[:, :2].T + inverse[:, 2]
     box = np.array([*mapped.min(axis=0), *mapped.max(axis=0)])
-    return Cover(_logistic(share, *HEAD_COVER), box)
+    return Cover(probability_above(float(np.mean(equipment)), *HEAD_COVER), box)
 
 
 def face_cover(image_bgr: np.ndarray, points106: np.ndarray) -> Cover | None:
@@ -183,5 +142,5 @@ def hand_cover(image_bgr: np.ndarray, hand_points: np.ndarray, skin: np.ndarray 
     if len(pixels) < 16:
         return float("nan")
     lab = cv2.cvtColor(pixels.reshape(-1, 1, 3).astype(np.float32) / 255.0, cv2.COLOR_BGR2Lab)
-    share = float(np.mean(_skin_match(lab.reshape(-1, 3), skin)))
-    return _logistic(-share, -HAND_COVER[0], HAND_COVER[1])
+    share = float(np.mean(skin_match(lab.reshape(-1, 3), skin)))
+    return probability_above(-share, -HAND_COVER[0], HAND_COVER[1])

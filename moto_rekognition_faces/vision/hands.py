@@ -12,13 +12,11 @@ Hand landmark indices: 0 wrist, 1-4 thumb, 5-8 index, 9-12 middle, 13-16 ring, 1
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
-import cv2
 import numpy as np
 
-from . import models
+from . import crops, models
 from .body import Body
 
 WEIGHTS = "hand_landmark_full.onnx"
@@ -50,22 +48,11 @@ class Hand:
 def _run(
     image_bgr: np.ndarray, centre: np.ndarray, side: float, angle: float
 ) -> tuple[np.ndarray, float]:
-    scale = INPUT_SIZE / max(side, 1e-6)
-    c, s = math.cos(angle) * scale, math.sin(angle) * scale
-    matrix = np.array([[c, s, 0.0], [-s, c, 0.0]])
-    matrix[:, 2] = INPUT_SIZE / 2 - matrix[:, :2] @ centre
-    patch = cv2.warpAffine(image_bgr, matrix, (INPUT_SIZE, INPUT_SIZE), borderValue=0.0)
-    blob = np.ascontiguousarray(patch[None, :, :, ::-1], np.float32) / 255.0
-    raw, flag, *_ = models.session(WEIGHTS).run(None, {"input_1": blob})
-    inverse = cv2.invertAffineTransform(matrix)
-    points = raw.reshape(21, 3)[:, :2].astype(np.float64) @ inverse[:, :2].T + inverse[:, 2]
+    """The 21 points in image pixels and the hand presence."""
+    patch, inverse = crops.rotated_square(image_bgr, centre, side, angle, INPUT_SIZE)
+    raw, flag, *_ = models.session(WEIGHTS).run(None, {"input_1": crops.model_input(patch)})
+    points = crops.to_image(raw.reshape(21, 3)[:, :2], inverse)
     return points, float(np.asarray(flag).reshape(-1)[0])
-
-
-def _upright_angle(base: np.ndarray, tip: np.ndarray) -> float:
-    """Rotation that makes the direction base → tip point up in the crop."""
-    d = tip - base
-    return (math.pi / 2 - math.atan2(-d[1], d[0]) + math.pi) % (2 * math.pi) - math.pi
 
 
 def find(image_bgr: np.ndarray, body: Body, face_height: float) -> list[Hand]:
@@ -79,14 +66,14 @@ def find(image_bgr: np.ndarray, body: Body, face_height: float) -> list[Hand]:
         forearm = wrist - elbow
         unit = forearm / max(float(np.hypot(*forearm)), 1e-6)
         centre = wrist + unit * REACH * face_height
-        crop_side, angle = SIDE_PER_FACE * face_height, _upright_angle(elbow, wrist)
+        crop_side, angle = SIDE_PER_FACE * face_height, crops.upright_angle(elbow, wrist)
         points, score = _run(image_bgr, centre, crop_side, angle)
         if score < MIN_PRESENCE:
             continue
         span = float(np.hypot(*(points[9] - points[0])))
         centre = (points.min(axis=0) + points.max(axis=0)) / 2
         again, again_score = _run(
-            image_bgr, centre, FOLLOW_SIDE * 2 * span, _upright_angle(points[0], points[9])
+            image_bgr, centre, FOLLOW_SIDE * 2 * span, crops.upright_angle(points[0], points[9])
         )
         if again_score >= score:
             points, score = again, again_score

@@ -78,15 +78,15 @@ def _equipment(cover: equipment.Cover | None, kind: str) -> list[Equipment]:
 
 
 def analyze(image_bgr: np.ndarray) -> list[Person]:
-    """Every person large enough, largest first, at most MAX_PERSONS."""
+    """Every person large enough, largest first, at most MAX_PERSONS.
+
+    Faces come largest first, so the search stops at the MAX_PERSONS-th person kept; the dense
+    landmarks and the cover cues run only for persons that are kept.
+    """
     height, width = image_bgr.shape[:2]
-    faces = pipeline.find_faces(image_bgr)
-    if not faces:
-        return []
-    dense = landmarks.predict_many(image_bgr, faces[: MAX_PERSONS * 2])
     minimum = min_person_side(width, height)
     persons = []
-    for face, points in zip(faces, dense, strict=False):
+    for face in pipeline.find_faces(image_bgr):
         body = body_model.estimate(image_bgr, face)
         box = _person_box(face, body, image_bgr.shape)
         if min(box[2] - box[0], box[3] - box[1]) < minimum:
@@ -95,17 +95,19 @@ def analyze(image_bgr: np.ndarray) -> list[Person]:
         confidence = FACE_WEIGHT * face.score + (1 - FACE_WEIGHT) * body_score
         if confidence < MIN_CONFIDENCE:
             continue
-        skin = equipment.reference_skin(image_bgr, points)
+        points = landmarks.predict(image_bgr, face)
+        head = equipment.head(image_bgr, points)
         mask = _equipment(equipment.face_cover(image_bgr, points), "FACE_COVER")
         parts = [BodyPart("FACE", face.score, mask)]
         found_hands = hands.find(image_bgr, body, face.height) if body is not None else []
         for hand in found_hands:
-            glove = equipment.hand_cover(image_bgr, hand.points, skin)
-            worn = glove >= MIN_CONFIDENCE  # nan (grey photo) is never worn
+            glove = equipment.hand_cover(image_bgr, hand.points, head.skin)
+            worn = glove >= MIN_CONFIDENCE  # nan (no skin to compare) is never worn
             items = [Equipment("HAND_COVER", hand.box, glove, glove)] if worn else []
             parts.append(BodyPart(f"{hand.side}_HAND", hand.score, items))
-        head = equipment.head_cover(image_bgr, points)
-        parts.append(BodyPart("HEAD", face.score, _equipment(head, "HEAD_COVER")))
+        parts.append(
+            BodyPart("HEAD", face.score, _equipment(equipment.head_cover(head), "HEAD_COVER"))
+        )
         persons.append(Person(box, confidence, parts))
         if len(persons) == MAX_PERSONS:
             break
