@@ -28,7 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from moto_rekognition_faces import images, similarity  # noqa: E402
+from moto_rekognition_faces.api import similarity  # noqa: E402
+from moto_rekognition_faces.inputs import images  # noqa: E402
 from moto_rekognition_faces.vision import embedder, pipeline  # noqa: E402
 from moto_rekognition_faces.vision.results import Detection  # noqa: E402
 from tests.support.assets import asset_path  # noqa: E402

@@ -89,7 +89,7 @@ def bare_search(matrix: np.ndarray, query: np.ndarray) -> np.ndarray:
 def fill(backend: Any, vectors: np.ndarray, seed: int) -> None:
     """One face per image, as an application indexing ID photos would: a distinct image hash,
     ExternalImageId, box and confidence per face, stored through ``FacesBackend.index_faces``."""
-    from moto_rekognition_faces.backend import NewFace
+    from moto_rekognition_faces.state.collections import NewFace
 
     rng = random.Random(seed)
     for i, vector in enumerate(vectors):
@@ -100,7 +100,7 @@ def fill(backend: Any, vectors: np.ndarray, seed: int) -> None:
             "Top": rng.random(),
         }
         face = NewFace(box, 99.0 + rng.random(), vector)
-        backend.index_faces(COLLECTION, f"{i:064x}", f"person-{i}", [face])
+        backend.collections.index_faces(COLLECTION, f"{i:064x}", f"person-{i}", [face])
 
 
 def size_label(count: int) -> str:
@@ -135,7 +135,7 @@ def search_and_memory(
     """Fill a collection through the backend, note RSS growth, then time the searches."""
     from moto import mock_aws
 
-    from moto_rekognition_faces.backend import faces_backends
+    from moto_rekognition_faces.state.backend import faces_backends
 
     label = size_label(count)
     query = unit_vectors(1, SEED + 1)[0]
@@ -143,7 +143,7 @@ def search_and_memory(
         client = rekognition_client()
         client.create_collection(CollectionId=COLLECTION)
         backend = faces_backends["123456789012"][REGION]
-        collection = backend.get_collection(COLLECTION)
+        collection = backend.collections.get(COLLECTION)
         gc.collect()
         rss_before = vm_kb("VmRSS")
         start = time.perf_counter()
@@ -163,7 +163,7 @@ def search_and_memory(
         cases: dict[str, Callable[[], object]] = {
             "numpy": lambda: bare_search(data, query),
             "index": lambda: index.search(query, TOP_K),
-            "backend": lambda: backend.search(COLLECTION, query, TOP_K),
+            "backend": lambda: backend.collections.search(COLLECTION, query, TOP_K),
         }
         if count <= E2E_MAX:
             cases["e2e"] = lambda: client.search_faces(
@@ -204,7 +204,7 @@ def search_and_memory(
 
 def measure_size(count: int, repeat: int) -> dict[str, Any]:
     """Search latency, memory per face and add_many for one collection size."""
-    from moto_rekognition_faces.index import VectorIndex
+    from moto_rekognition_faces.state.index import VectorIndex
 
     data = unit_vectors(count, SEED)  # also the bare baseline's plain float32 array
     rows, info = search_and_memory(count, data, repeat)

@@ -7,7 +7,7 @@ No model is loaded on import; each loads on first use.
 from __future__ import annotations
 
 from . import config
-from .plugin import activate, deactivate, is_active
+from .api.graft import activate, deactivate, is_active
 
 __version__ = "0.1.0"
 __all__ = ["activate", "deactivate", "is_active", "__version__"]

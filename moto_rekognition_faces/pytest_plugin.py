@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from .plugin import activate
+from .api.graft import activate
 
 DEFAULT_REGION = "us-east-1"
 

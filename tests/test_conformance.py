@@ -151,7 +151,7 @@ def calls(world: World) -> dict[str, Callable[[Any], dict]]:
 
 
 def test_the_operation_list_is_the_service_model_face_operations() -> None:
-    from moto_rekognition_faces.validation import service_model
+    from moto_rekognition_faces.api.validation import service_model
 
     assert set(FACE_OPERATIONS) <= set(service_model().operation_names)
     assert len(FACE_OPERATIONS) == 30
@@ -349,7 +349,7 @@ def error_cases(world: World) -> list[tuple[str, str, Callable[[Any], Any]]]:
 
 
 def test_modeled_errors_that_can_happen_offline_are_raised(aws: Aws) -> None:
-    from moto_rekognition_faces.validation import service_model
+    from moto_rekognition_faces.api.validation import service_model
 
     world = World(aws)
     client = aws.rekognition
@@ -372,7 +372,7 @@ UNREACHABLE_OFFLINE = {
 def test_errors_only_aws_could_raise_are_injected_with_test_control(aws: Aws) -> None:
     import boto3
 
-    from moto_rekognition_faces.validation import service_model
+    from moto_rekognition_faces.api.validation import service_model
 
     client = boto3.client(
         "rekognition",

@@ -27,7 +27,7 @@ def test_aws_cli_sees_aws_errors_from_the_standalone_server(
 
 
 def test_server_binds_to_loopback_by_default() -> None:
-    from moto_rekognition_faces import server
+    from moto_rekognition_faces.cli import server
 
     seen: list[list[str]] = []
     import moto.server

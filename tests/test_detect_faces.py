@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from moto_rekognition_faces.serialize import ALL_LANDMARKS, DEFAULT_LANDMARKS
+from moto_rekognition_faces.api.serialize import ALL_LANDMARKS, DEFAULT_LANDMARKS
 from tests.conftest import Aws, photo, raw_call
 from tests.support.shapes import assert_output_shape, assert_wire_shape
 
@@ -120,7 +120,7 @@ def test_named_attributes_add_only_their_members(aws: Aws) -> None:
 
 
 def test_default_runs_none_of_the_attribute_models(aws: Aws) -> None:
-    from moto_rekognition_faces.attributes import select
+    from moto_rekognition_faces.api.attributes import select
 
     assert select(None).needs == select(["DEFAULT"]).needs
     needs = select(["DEFAULT"]).needs

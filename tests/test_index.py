@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from moto_rekognition_faces import similarity
-from moto_rekognition_faces.index import VectorIndex
+from moto_rekognition_faces.api import similarity
+from moto_rekognition_faces.state.index import VectorIndex
 
 
 def unit_vectors(count: int, seed: int = 0) -> np.ndarray:

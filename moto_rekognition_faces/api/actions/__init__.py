@@ -1,0 +1,1 @@
+"""One class per group of Rekognition actions: parse, validate, run, serialize."""

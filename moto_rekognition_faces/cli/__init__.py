@@ -1,0 +1,1 @@
+"""Console scripts: the standalone server and the demo."""

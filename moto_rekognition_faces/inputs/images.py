@@ -1,0 +1,147 @@
+"""The ``Image`` member of a request: Bytes or S3Object in, an upright BGR array out.
+
+Rekognition's rules live here: JPEG and PNG only (judged by content), size limits for bytes and
+for S3 objects, an 80-pixel minimum, EXIF orientation applied, and decompression bombs refused
+from the header before any pixel is decoded.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import functools
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import cv2
+import numpy as np
+
+from .. import config
+from ..errors import (
+    INVALID_PARAMETERS,
+    ImageTooLargeException,
+    InvalidImageFormatException,
+    InvalidParameterException,
+)
+from .image_headers import HeaderError, read_header
+from .s3_objects import find_object
+
+MAX_BYTES = 5 * 1024 * 1024  # Image.Bytes, 5,242,880
+MAX_S3_BYTES = 15 * 1024 * 1024
+MIN_SIDE = 80
+
+
+@dataclass(frozen=True)
+class LoadedImage:
+    pixels: np.ndarray  # upright BGR uint8
+    data: bytes  # as received
+
+    @functools.cached_property
+    def sha256(self) -> str:
+        """Of the encoded bytes: what ImageId derives from (computed only when asked)."""
+        return hashlib.sha256(self.data).hexdigest()
+
+    @property
+    def width(self) -> int:
+        return int(self.pixels.shape[1])
+
+    @property
+    def height(self) -> int:
+        return int(self.pixels.shape[0])
+
+
+@dataclass(frozen=True)
+class Limits:
+    """An operation's image limits: most use the defaults, DetectProtectiveEquipment its own."""
+
+    max_bytes: int = MAX_BYTES
+    min_side: int = MIN_SIDE
+    max_side: int | None = None
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def load(
+    image: Any,
+    account_id: str,
+    region: str,
+    member: str = "Image",
+    limits: Limits = DEFAULT_LIMITS,
+) -> LoadedImage:
+    """Read and decode a request's ``Image`` member (raises Rekognition's errors)."""
+    if not isinstance(image, dict):
+        raise InvalidParameterException(f"{member} must be a structure with Bytes or S3Object.")
+    has_bytes, has_s3 = image.get("Bytes") is not None, image.get("S3Object") is not None
+    if has_bytes == has_s3:
+        raise InvalidParameterException(f"{member} must contain exactly one of Bytes or S3Object.")
+    if has_bytes:
+        data = _decode_base64(image["Bytes"])
+        if len(data) > limits.max_bytes:
+            raise ImageTooLargeException()
+    else:
+        data = _read_s3(image["S3Object"], account_id, region)
+    return LoadedImage(pixels=decode(data, limits), data=data)
+
+
+def decode(data: bytes, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
+    """Encoded JPEG/PNG → upright 8-bit BGR, enforcing Rekognition's format and size rules."""
+    if not data:
+        raise InvalidParameterException("Image bytes must not be empty.")
+    try:
+        header = read_header(data)
+    except HeaderError as exc:
+        raise InvalidImageFormatException() from exc
+    if header.width * header.height > config.max_image_pixels():
+        raise ImageTooLargeException()
+    if min(header.width, header.height) < limits.min_side:
+        raise InvalidParameterException(
+            f"{INVALID_PARAMETERS} Image is {header.width} x {header.height} pixels; "
+            f"Rekognition needs at least {limits.min_side} pixels in width and height."
+        )
+    if limits.max_side is not None and max(header.width, header.height) > limits.max_side:
+        raise ImageTooLargeException()
+    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+    pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
+    if pixels is None or pixels.shape[:2] != (header.height, header.width):
+        raise InvalidImageFormatException()
+    return apply_orientation(pixels, header.orientation)
+
+
+def apply_orientation(pixels: np.ndarray, orientation: int) -> np.ndarray:
+    """Turn stored pixels upright as an EXIF Orientation value (1..8) says."""
+    if orientation == 2:
+        return cv2.flip(pixels, 1)
+    if orientation == 3:
+        return cv2.rotate(pixels, cv2.ROTATE_180)
+    if orientation == 4:
+        return cv2.flip(pixels, 0)
+    if orientation == 5:
+        return cv2.transpose(pixels)
+    if orientation == 6:
+        return cv2.rotate(pixels, cv2.ROTATE_90_CLOCKWISE)
+    if orientation == 7:
+        return cv2.flip(cv2.transpose(pixels), -1)
+    if orientation == 8:
+        return cv2.rotate(pixels, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    return pixels
+
+
+def _decode_base64(value: Any) -> bytes:
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, str):
+        raise InvalidParameterException("Image.Bytes must be base64-encoded.")
+    try:
+        return base64.b64decode(value, validate=True)
+    except (binascii.Error, ValueError) as exc:
+        raise InvalidParameterException("Image.Bytes is not valid base64.") from exc
+
+
+def _read_s3(location: Any, account_id: str, region: str) -> bytes:
+    """The object's bytes from moto's S3 of the caller's account (size checked first)."""
+    key = find_object(location, account_id, region)
+    if key.size > MAX_S3_BYTES:
+        raise ImageTooLargeException()
+    return bytes(key.value)

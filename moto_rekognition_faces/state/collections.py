@@ -1,0 +1,265 @@
+"""Collections and their faces: records, vectors and Rekognition's rules on them.
+
+Inference happens before any call here; these methods only keep records, under the lock of the
+account and region they belong to.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from moto.core.utils import unix_time
+from moto.moto_api._internal import mock_random
+
+from ..errors import (
+    InvalidParameterException,
+    ResourceAlreadyExistsException,
+    ResourceNotFoundException,
+)
+from .index import VectorIndex
+
+FACE_MODEL_VERSION = "7.0"
+IMAGE_ID_NAMESPACE = uuid.UUID("5a0e3c1e-58f7-4d3b-9d0c-7d8a1f0c2b61")
+
+
+def image_id(image_sha256: str) -> str:
+    """Name-based (version 5) UUID of the image bytes: the same image, the same ImageId."""
+    return str(uuid.uuid5(IMAGE_ID_NAMESPACE, image_sha256))
+
+
+@dataclass(slots=True)  # millions of these may live in one collection
+class StoredFace:
+    """What a collection keeps of an indexed face (the vector lives in the index)."""
+
+    face_id: str
+    image_id: str
+    external_image_id: str | None
+    bounding_box: dict[str, float]
+    confidence: float
+    user_id: str | None = None
+
+    def to_face(self) -> dict[str, Any]:
+        """Rekognition's ``Face`` shape."""
+        face: dict[str, Any] = {
+            "FaceId": self.face_id,
+            "BoundingBox": self.bounding_box,
+            "ImageId": self.image_id,
+            "Confidence": self.confidence,
+            "IndexFacesModelVersion": FACE_MODEL_VERSION,
+        }
+        if self.external_image_id is not None:
+            face["ExternalImageId"] = self.external_image_id
+        if self.user_id is not None:
+            face["UserId"] = self.user_id
+        return face
+
+
+@dataclass
+class NewFace:
+    """A face the caller wants stored: its metadata without an id, and its unit vector."""
+
+    bounding_box: dict[str, float]
+    confidence: float
+    vector: np.ndarray
+
+
+@dataclass
+class User:
+    """A named group of faces of one person; its vector is the mean of theirs."""
+
+    user_id: str
+    face_ids: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return "ACTIVE" if self.face_ids else "CREATED"
+
+    def to_user(self) -> dict[str, str]:
+        return {"UserId": self.user_id, "UserStatus": self.status}
+
+
+@dataclass
+class Collection:
+    """One collection: its faces and users, each with a vector index."""
+
+    collection_id: str
+    arn: str
+    created: float
+    tags: dict[str, str] = field(default_factory=dict)
+    faces: dict[str, StoredFace] = field(default_factory=dict)
+    vectors: VectorIndex = field(default_factory=VectorIndex)
+    # (ImageId, ExternalImageId) → FaceIds indexed from that image, for de-duplication.
+    indexed_images: dict[tuple[str, str | None], list[str]] = field(default_factory=dict)
+    users: dict[str, User] = field(default_factory=dict)  # in creation order
+    user_vectors: VectorIndex = field(default_factory=VectorIndex)
+    face_model_version: str = FACE_MODEL_VERSION
+
+    def refresh_user_vector(self, user: User) -> None:
+        """Recompute a user's vector: the normalised mean of its faces' unit vectors."""
+        if user.user_id in self.user_vectors:
+            self.user_vectors.remove(user.user_id)
+        if user.face_ids:
+            mean = np.mean([self.vectors.vector(f) for f in user.face_ids], axis=0)
+            self.user_vectors.add(user.user_id, mean / max(float(np.linalg.norm(mean)), 1e-12))
+
+
+class Collections:
+    """The collections of one account in one region, and the faces in them."""
+
+    def __init__(self, lock: threading.RLock, arn_prefix: str) -> None:
+        self.lock = lock
+        self.arn_prefix = arn_prefix  # arn:PARTITION:rekognition:REGION:ACCOUNT:collection/
+        self.by_id: dict[str, Collection] = {}
+
+    # -- the collections themselves ----------------------------------------------------
+
+    def create(self, collection_id: str, tags: dict[str, str]) -> Collection:
+        with self.lock:
+            if collection_id in self.by_id:
+                raise ResourceAlreadyExistsException(
+                    f"The collection id: {collection_id} already exists."
+                )
+            collection = Collection(
+                collection_id=collection_id,
+                arn=self.arn_prefix + collection_id,
+                created=unix_time(),
+                tags=dict(tags),
+            )
+            self.by_id[collection_id] = collection
+            return collection
+
+    def get(self, collection_id: str) -> Collection:
+        collection = self.by_id.get(collection_id)
+        if collection is None:
+            raise ResourceNotFoundException(f"The collection id: {collection_id} does not exist")
+        return collection
+
+    def delete(self, collection_id: str) -> None:
+        with self.lock:
+            self.get(collection_id)
+            del self.by_id[collection_id]
+
+    def ids(self) -> list[str]:
+        with self.lock:
+            return sorted(self.by_id)
+
+    def by_arn(self, arn: str) -> Collection:
+        with self.lock:
+            for collection in self.by_id.values():
+                if collection.arn == arn:
+                    return collection
+        raise ResourceNotFoundException(f"The resource {arn} does not exist.")
+
+    # -- faces -------------------------------------------------------------------------
+
+    def index_faces(
+        self,
+        collection_id: str,
+        image_sha256: str,
+        external_image_id: str | None,
+        new_faces: list[NewFace],
+    ) -> list[StoredFace]:
+        """Store faces of one image; the same image and ExternalImageId again stores nothing."""
+        with self.lock:
+            collection = self.get(collection_id)
+            the_image = image_id(image_sha256)
+            key = (the_image, external_image_id)
+            existing = collection.indexed_images.get(key)
+            if existing is not None and all(f in collection.faces for f in existing):
+                return [collection.faces[f] for f in existing]
+            stored = []
+            for new in new_faces:
+                face = StoredFace(
+                    face_id=str(mock_random.uuid4()),
+                    image_id=the_image,
+                    external_image_id=external_image_id,
+                    bounding_box=new.bounding_box,
+                    confidence=new.confidence,
+                )
+                collection.faces[face.face_id] = face
+                collection.vectors.add(face.face_id, new.vector)
+                stored.append(face)
+            if stored:
+                collection.indexed_images[key] = [f.face_id for f in stored]
+            return stored
+
+    def list_faces(
+        self, collection_id: str, user_id: str | None, face_ids: list[str] | None
+    ) -> list[StoredFace]:
+        """Faces in ascending FaceId order, filtered by user and ids (both when both given)."""
+        with self.lock:
+            collection = self.get(collection_id)
+            wanted = set(face_ids) if face_ids else None
+            return [
+                collection.faces[face_id]
+                for face_id in sorted(collection.faces)
+                if (wanted is None or face_id in wanted)
+                and (user_id is None or collection.faces[face_id].user_id == user_id)
+            ]
+
+    def delete_faces(
+        self, collection_id: str, face_ids: list[str]
+    ) -> tuple[list[str], list[dict[str, Any]]]:
+        """Delete faces; those of a user or not found are reported, not deleted."""
+        with self.lock:
+            collection = self.get(collection_id)
+            deleted: list[str] = []
+            unsuccessful: list[dict[str, Any]] = []
+            for face_id in dict.fromkeys(face_ids):
+                face = collection.faces.get(face_id)
+                if face is None:
+                    unsuccessful.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
+                elif face.user_id is not None:
+                    unsuccessful.append(
+                        {
+                            "FaceId": face_id,
+                            "UserId": face.user_id,
+                            "Reasons": ["ASSOCIATED_TO_AN_EXISTING_USER"],
+                        }
+                    )
+                else:
+                    del collection.faces[face_id]
+                    collection.vectors.remove(face_id)
+                    deleted.append(face_id)
+            return deleted, unsuccessful
+
+    def face_vector(self, collection_id: str, face_id: str) -> np.ndarray:
+        with self.lock:
+            collection = self.get(collection_id)
+            if face_id not in collection.faces:
+                raise InvalidParameterException("faceId was not found in the collection.")
+            return collection.vectors.vector(face_id)
+
+    def search(
+        self,
+        collection_id: str,
+        query: np.ndarray,
+        limit: int,
+        exclude: str | None = None,
+        min_cosine: float = -np.inf,
+    ) -> list[tuple[StoredFace, float]]:
+        """The ``limit`` stored faces closest to ``query`` (cosine), best first."""
+        with self.lock:
+            collection = self.get(collection_id)
+            hits = collection.vectors.search(query, limit, exclude=exclude, min_score=min_cosine)
+            return [(collection.faces[key], cosine) for key, cosine in hits]
+
+    # -- tags --------------------------------------------------------------------------
+
+    def tag(self, arn: str, tags: dict[str, str]) -> None:
+        with self.lock:
+            self.by_arn(arn).tags.update(tags)
+
+    def untag(self, arn: str, keys: list[str]) -> None:
+        with self.lock:
+            collection = self.by_arn(arn)
+            for key in keys:
+                collection.tags.pop(key, None)
+
+    def tags(self, arn: str) -> dict[str, str]:
+        with self.lock:
+            return dict(self.by_arn(arn).tags)

@@ -1,0 +1,58 @@
+"""Eyes open, mouth open and smile: the landmarks' own geometry."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .cues import Cues, probability_above, shrink
+
+EYES_OPEN = (0.17, 0.025)  # eye_openness: closed 0.06-0.15, open mostly 0.18-0.49
+
+
+MOUTH_OPEN = (0.105, 0.02)  # mouth_gap: closed lips 0.00-0.09, parted mostly 0.12-0.38
+
+
+SMILE_LIFT = (0.11, 0.025)  # corner_lift: neutral -0.06-0.12, smiling 0.10-0.28
+
+
+SMILE_WIDTH = (0.94, 0.05)  # mouth_width: neutral 0.68-0.92 IOD, smiling 0.97-1.13
+
+
+def ratio(points: np.ndarray, a: int, b: int, c: int, d: int) -> float:
+    return float(
+        np.linalg.norm(points[a] - points[b]) / max(np.linalg.norm(points[c] - points[d]), 1e-6)
+    )
+
+
+def eyes_open(cues: Cues, sunglasses: float = 0.0) -> float:
+    """P(eyes open) from the lid gap over the eye width, at the eye centre, both eyes averaged.
+
+    2d106det places the lids on the visible lid margin, so a blink gives 0.05–0.15 and an open
+    eye 0.2–0.45 whatever the face size. Behind dark lenses the points are guesses: the
+    evidence is discounted by the sunglasses probability.
+    """
+    return shrink(probability_above(cues.eye_openness, *EYES_OPEN), 1.0 - sunglasses)
+
+
+def mouth_open(cues: Cues, masked: float = 0.0) -> float:
+    """P(lips apart) from the inner-lip gap over the mouth width (a toothy smile is open)."""
+    return shrink(probability_above(cues.mouth_gap, *MOUTH_OPEN), 1.0 - masked)
+
+
+def smile(cues: Cues, masked: float = 0.0, happy: float | None = None) -> float:
+    """P(smile) from the mouth's shape, optionally blended with an emotion model's HAPPY.
+
+    Two landmark cues, added in log-odds: the mouth corners drawn up above the midline of the
+    outer lips (per mouth width), and the mouth widened relative to the eye distance. ``happy``
+    is averaged in with equal weight when given: a probability 0..1, or a Rekognition-style
+    confidence 0..100 (any value above 1 is read as a percentage, as ``emotion.predict`` gives).
+    """
+    lift = (cues.corner_lift - SMILE_LIFT[0]) / SMILE_LIFT[1]
+    widen = (cues.mouth_width - SMILE_WIDTH[0]) / SMILE_WIDTH[1]
+    p = shrink(probability_above(lift + widen, 0.0, 1.0), 1.0 - masked)
+    if happy is not None and math.isfinite(float(happy)):
+        share = float(happy) / 100.0 if float(happy) > 1.0 else float(happy)
+        p = 0.5 * p + 0.5 * min(max(share, 0.0), 1.0)
+    return p
