@@ -28,9 +28,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from moto_rekognition_faces.api import similarity  # noqa: E402
 from moto_rekognition_faces.inputs import images  # noqa: E402
-from moto_rekognition_faces.vision import embedder, pipeline  # noqa: E402
+from moto_rekognition_faces.vision import embedder, pipeline, profiles  # noqa: E402
 from moto_rekognition_faces.vision.results import Detection  # noqa: E402
 from tests.support.assets import asset_path  # noqa: E402
 
@@ -495,7 +494,11 @@ def print_report(
     for name, (mid, steep) in variants.items():
         print(f"  {name:<50}{mid:.4f}  {steep:.2f}")
     print(f"chosen (rounded): MIDPOINT = {curve[0]}, SLOPE = {curve[1]}")
-    print(f"similarity.py has MIDPOINT = {similarity.MIDPOINT}, SLOPE = {similarity.SLOPE}")
+    profile = profiles.active()
+    print(
+        f"profile {profile.name!r} has midpoint {profile.similarity_midpoint}, "
+        f"slope {profile.similarity_slope}"
+    )
     marks = ", ".join(f"{s:g}: {cosine_at(s, *curve):.3f}" for s in (50, 80, 90, 99, 99.9))
     print(f"cosine at Similarity {marks}")
     cosines = {name: pairs.values for name, pairs in sets.items()}

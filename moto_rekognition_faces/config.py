@@ -21,10 +21,33 @@ def disabled_on_import() -> bool:
     return _get("DISABLE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _models_setting() -> str:
+    return _get("MODELS", "").strip()
+
+
 def models_dir() -> Path | None:
-    """A folder of weights that overrides the bundled ones (``MOTO_REKOGNITION_FACES_MODELS``)."""
-    value = _get("MODELS", "").strip()
-    return Path(value) if value else None
+    """A folder of weights that overrides the bundled ones: ``MOTO_REKOGNITION_FACES_MODELS``
+    set to a path (it contains a ``/``)."""
+    value = _models_setting()
+    return Path(value) if os.sep in value or "/" in value else None
+
+
+def model_profile() -> str:
+    """The model profile: ``MOTO_REKOGNITION_FACES_MODELS`` set to a name (no ``/``), e.g.
+    ``insightface``; ``default`` when unset or set to a folder."""
+    value = _models_setting()
+    return "default" if not value or models_dir() is not None else value.lower()
+
+
+def profiles_dir() -> Path:
+    """Where opt-in model profiles are built: ``MOTO_REKOGNITION_FACES_PROFILES_DIR``, else the
+    user's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``)."""
+    value = _get("PROFILES_DIR", "").strip()
+    if value:
+        return Path(value)
+    cache = os.environ.get("XDG_CACHE_HOME", "").strip()
+    base = Path(cache) if cache else Path.home() / ".cache"
+    return base / "moto-rekognition-faces" / "profiles"
 
 
 def ort_threads() -> int:

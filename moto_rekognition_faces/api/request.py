@@ -8,6 +8,8 @@ from typing import Any
 
 from ..errors import InvalidParameterException, SerializationException
 from ..state.backend import FacesBackend, faces_backends
+from ..state.collections import Collection
+from ..vision import profiles
 from . import validation
 
 
@@ -34,3 +36,8 @@ def backend_of(response: Any) -> FacesBackend:
         raise InvalidParameterException(
             f"Amazon Rekognition is not available in region {response.region}."
         ) from exc
+
+
+def vector_collection(backend: FacesBackend, collection_id: str) -> Collection:
+    """A collection about to take or be searched with face vectors of the active profile."""
+    return backend.collections.get_for(collection_id, profiles.active().name)

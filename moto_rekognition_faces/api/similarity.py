@@ -1,10 +1,9 @@
-"""ArcFace cosine → Rekognition's 0–100 ``Similarity``, by a calibrated logistic curve.
+"""Face-vector cosine → Rekognition's 0–100 ``Similarity``, by a calibrated logistic curve.
 
-Raw cosine is not a similarity score: two photos of one person often give only 0.5–0.6 while
-strangers mostly stay below 0.25 (the highest seen: 0.34). The curve's midpoint and slope were
-fitted on genuine and impostor pairs of real photos (Firth-penalised logistic regression; see
-docs/CALIBRATION.md, reproduced by benchmarks/calibrate_similarity.py). Similarity 80 falls at
-cosine 0.41, 90 at 0.43 and 99 at 0.51.
+Raw cosine is not a similarity score: two photos of one person may give only 0.4–0.6 while
+strangers stay lower. Each model profile has its own curve, its midpoint and slope fitted on
+genuine and impostor pairs of real photos (Firth-penalised logistic regression; see
+docs/CALIBRATION.md, reproduced by benchmarks/calibrate_similarity.py).
 """
 
 from __future__ import annotations
@@ -13,16 +12,22 @@ from typing import TypeVar
 
 import numpy as np
 
+from ..vision import profiles
+
 T = TypeVar("T")
 
-MIDPOINT = 0.36  # cosine that maps to Similarity 50
-SLOPE = 30.0  # logistic steepness per unit of cosine
+
+def _curve() -> tuple[float, float]:
+    """(midpoint, slope) of the active profile's calibration."""
+    profile = profiles.active()
+    return profile.similarity_midpoint, profile.similarity_slope
 
 
 def from_cosine(cosine: np.ndarray | float) -> np.ndarray:
     """Monotone map of cosine similarity onto 0..100."""
+    midpoint, slope = _curve()
     values = np.asarray(cosine, np.float64)
-    return 100.0 / (1.0 + np.exp(-SLOPE * (values - MIDPOINT)))
+    return 100.0 / (1.0 + np.exp(-slope * (values - midpoint)))
 
 
 def at_least(hits: list[tuple[T, float]], threshold: float) -> list[tuple[T, float]]:
@@ -38,4 +43,5 @@ def min_cosine(threshold: float) -> float:
         return -np.inf
     if threshold >= 100:
         return np.inf
-    return MIDPOINT - float(np.log(100.0 / threshold - 1.0)) / SLOPE - 1e-6
+    midpoint, slope = _curve()
+    return midpoint - float(np.log(100.0 / threshold - 1.0)) / slope - 1e-6

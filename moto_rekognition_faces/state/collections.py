@@ -97,6 +97,7 @@ class Collection:
     users: dict[str, User] = field(default_factory=dict)  # in creation order
     user_vectors: VectorIndex = field(default_factory=VectorIndex)
     face_model_version: str = FACE_MODEL_VERSION
+    profile: str = "default"  # the model profile whose vectors the collection holds
 
     def refresh_user_vector(self, user: User) -> None:
         """Recompute a user's vector: the normalised mean of its faces' unit vectors."""
@@ -117,7 +118,7 @@ class Collections:
 
     # -- the collections themselves ----------------------------------------------------
 
-    def create(self, collection_id: str, tags: dict[str, str]) -> Collection:
+    def create(self, collection_id: str, tags: dict[str, str], profile: str) -> Collection:
         with self.lock:
             if collection_id in self.by_id:
                 raise ResourceAlreadyExistsException(
@@ -128,6 +129,7 @@ class Collections:
                 arn=self.arn_prefix + collection_id,
                 created=unix_time(),
                 tags=dict(tags),
+                profile=profile,
             )
             self.by_id[collection_id] = collection
             return collection
@@ -136,6 +138,18 @@ class Collections:
         collection = self.by_id.get(collection_id)
         if collection is None:
             raise ResourceNotFoundException(f"The collection id: {collection_id} does not exist")
+        return collection
+
+    def get_for(self, collection_id: str, profile: str) -> Collection:
+        """The collection, if its vectors come from ``profile``: vectors of two recognizers
+        cannot be compared, so a search across profiles is refused, never answered wrongly."""
+        collection = self.get(collection_id)
+        if collection.profile != profile:
+            raise InvalidParameterException(
+                f"The collection id: {collection_id} holds face vectors of model profile "
+                f"'{collection.profile}', but the active profile is '{profile}' "
+                "(MOTO_REKOGNITION_FACES_MODELS); use a new collection or switch back."
+            )
         return collection
 
     def delete(self, collection_id: str) -> None:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import numpy as np
 
-DIMENSIONS = 512
 INITIAL_CAPACITY = 64
 
 
 class VectorIndex:
-    """Unit vectors keyed by string ids. Not thread-safe: the backend holds the lock."""
+    """Unit vectors keyed by string ids. Not thread-safe: the backend holds the lock.
 
-    def __init__(self, dimensions: int = DIMENSIONS) -> None:
+    The vector length is the recognizer's (128 or 512): an empty index takes the length of the
+    first vectors it is given.
+    """
+
+    def __init__(self, dimensions: int = 0) -> None:
         self._matrix = np.zeros((INITIAL_CAPACITY, dimensions), np.float32)
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
@@ -32,8 +35,14 @@ class VectorIndex:
         """Memory held by the matrix (capacity, not only live rows)."""
         return int(self._matrix.nbytes)
 
+    def _fit_width(self, width: int) -> None:
+        """While empty, take the vector length of what is about to be stored."""
+        if not self._ids and self._matrix.shape[1] != width:
+            self._matrix = np.zeros((len(self._matrix), width), np.float32)
+
     def add(self, key: str, vector: np.ndarray) -> None:
         """Store (or replace) the vector of ``key``."""
+        self._fit_width(len(vector))
         row = self._rows.get(key)
         if row is None:
             row = len(self._ids)
@@ -47,6 +56,7 @@ class VectorIndex:
 
     def add_many(self, keys: list[str], vectors: np.ndarray) -> None:
         """Store many vectors at once, growing the matrix at most once."""
+        self._fit_width(vectors.shape[1])
         needed = len(self._ids) + len(keys)
         if needed > len(self._matrix):
             capacity = len(self._matrix)

@@ -15,6 +15,7 @@ from pathlib import Path
 import onnxruntime as ort
 
 from .. import config
+from . import profiles
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent
 _BUNDLED = _PACKAGE_DIR / "_models"  # inside an installed wheel
@@ -28,11 +29,27 @@ class ModelFileError(RuntimeError):
 
 
 def models_dir() -> Path:
-    """The folder that holds the weights and their ``manifest.json``."""
+    """The folder that holds the bundled weights and their ``manifest.json``."""
     override = config.models_dir()
     if override is not None:
         return override
     return _BUNDLED if _BUNDLED.is_dir() else _SOURCE_TREE
+
+
+def _folder_of(filename: str) -> Path:
+    """Where ``filename`` lives: the active profile's own folder for its own files, else the
+    bundled folder. A file of a profile that was never built is a ModelFileError saying how
+    to build it."""
+    profile = profiles.active()
+    if filename not in profile.own_files:
+        return models_dir()
+    folder = profile.folder
+    if not (folder / filename).is_file():
+        raise ModelFileError(
+            f"model profile {profile.name!r} is not built ({folder / filename} is missing); "
+            f"build it with `{profile.build_command}`"
+        )
+    return folder
 
 
 @cache
@@ -48,7 +65,7 @@ def _manifest_checksums(folder: Path) -> dict[str, str]:
 
 def model_path(filename: str) -> Path:
     """Path of a verified weight file, or a ModelFileError that says how to fix it."""
-    folder = models_dir()
+    folder = _folder_of(filename)
     path = folder / filename
     if not path.is_file():
         raise ModelFileError(f"model file {path} is missing; {REBUILD_HINT}")
@@ -63,17 +80,18 @@ def model_path(filename: str) -> Path:
     return path
 
 
-_sessions: dict[str, ort.InferenceSession] = {}
+_sessions: dict[Path, ort.InferenceSession] = {}
 _lock = threading.Lock()
 
 
 def session(filename: str) -> ort.InferenceSession:
     """The shared onnxruntime session for a weight file, created on first use."""
-    found = _sessions.get(filename)
+    key = _folder_of(filename) / filename
+    found = _sessions.get(key)
     if found is not None:
         return found
     with _lock:
-        found = _sessions.get(filename)
+        found = _sessions.get(key)
         if found is None:
             options = ort.SessionOptions()
             options.log_severity_level = 3
@@ -83,10 +101,10 @@ def session(filename: str) -> ort.InferenceSession:
             found = ort.InferenceSession(
                 str(model_path(filename)), options, providers=["CPUExecutionProvider"]
             )
-            _sessions[filename] = found
+            _sessions[key] = found
     return found
 
 
 def loaded() -> list[str]:
     """Names of the weight files loaded so far (lets tests check laziness)."""
-    return sorted(_sessions)
+    return sorted({key.name for key in _sessions})

@@ -8,11 +8,11 @@ from typing import Any
 from ...errors import InvalidParameterException
 from ...inputs import images
 from ...state.collections import FACE_MODEL_VERSION, NewFace, StoredFace
-from ...vision import embedder, pipeline
+from ...vision import embedder, pipeline, profiles
 from ...vision.results import FaceAnalysis
 from .. import attributes, face_filter, serialize, similarity
 from ..pagination import paginate
-from ..request import backend_of, request_params
+from ..request import backend_of, request_params, vector_collection
 
 DEFAULT_FACE_MATCH_THRESHOLD = 80.0
 MAX_SEARCH_RESULTS = 4096
@@ -36,7 +36,7 @@ class CollectionActions:
     def create_collection(self) -> str:
         params = request_params(self, "CreateCollection")
         collection = backend_of(self).collections.create(
-            params["CollectionId"], params.get("Tags") or {}
+            params["CollectionId"], params.get("Tags") or {}, profiles.active().name
         )
         return json.dumps(
             {
@@ -86,7 +86,7 @@ class CollectionActions:
         params = request_params(self, "IndexFaces")
         backend = backend_of(self)
         collection_id = params["CollectionId"]
-        backend.collections.get(collection_id)  # fail fast, before any inference
+        vector_collection(backend, collection_id)  # fail fast, before any inference
         image = images.load(params.get("Image"), self.current_account, self.region)
         selection = attributes.select(params.get("DetectionAttributes"))
         faces = pipeline.analyze(image.pixels, selection.needs)
@@ -174,6 +174,7 @@ class CollectionActions:
         params = request_params(self, "SearchFaces")
         backend = backend_of(self)
         collection_id, face_id = params["CollectionId"], params["FaceId"]
+        vector_collection(backend, collection_id)
         query = backend.collections.face_vector(collection_id, face_id)
         threshold = float(params.get("FaceMatchThreshold", DEFAULT_FACE_MATCH_THRESHOLD))
         hits = backend.collections.search(
@@ -195,7 +196,7 @@ class CollectionActions:
         params = request_params(self, "SearchFacesByImage")
         backend = backend_of(self)
         collection_id = params["CollectionId"]
-        backend.collections.get(collection_id)
+        vector_collection(backend, collection_id)
         image = images.load(params.get("Image"), self.current_account, self.region)
         level = params.get("QualityFilter", "NONE")
         faces = [f for f in pipeline.analyze(image.pixels) if face_filter.passes(f, level)]

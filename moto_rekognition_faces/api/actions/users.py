@@ -18,7 +18,7 @@ from ...state.collections import FACE_MODEL_VERSION, User
 from ...vision import embedder, pipeline
 from .. import face_filter, serialize, similarity
 from ..pagination import paginate
-from ..request import backend_of, request_params
+from ..request import backend_of, request_params, vector_collection
 
 DEFAULT_USER_MATCH_THRESHOLD = 80.0
 DEFAULT_ASSOCIATE_THRESHOLD = 75.0
@@ -89,6 +89,7 @@ class UserActions:
         backend = backend_of(self)
 
         def work() -> str:
+            vector_collection(backend, params["CollectionId"])
             associated, refused, status = backend.users.associate(
                 params["CollectionId"],
                 params["UserId"],
@@ -136,6 +137,7 @@ class UserActions:
         if (face_id is None) == (user_id is None):
             raise InvalidParameterException("Provide exactly one of FaceId or UserId.")
         body: dict[str, Any]
+        vector_collection(backend, collection_id)
         if face_id is not None:
             query = backend.collections.face_vector(collection_id, face_id)
             body = {"SearchedFace": {"FaceId": face_id}}
@@ -159,7 +161,7 @@ class UserActions:
         params = request_params(self, "SearchUsersByImage")
         backend = backend_of(self)
         collection_id = params["CollectionId"]
-        backend.collections.get(collection_id)
+        vector_collection(backend, collection_id)
         image = images.load(params.get("Image"), self.current_account, self.region)
         level = params.get("QualityFilter", "NONE")
         searched = None

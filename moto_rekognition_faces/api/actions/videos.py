@@ -10,7 +10,7 @@ from ...inputs import videos
 from ...state.jobs import VideoJob
 from .. import similarity
 from ..pagination import paginate
-from ..request import backend_of, request_params
+from ..request import backend_of, request_params, vector_collection
 from . import video_work
 from .users import fingerprint
 
@@ -88,7 +88,7 @@ class VideoActions:
     def start_face_search(self) -> str:
         params = request_params(self, "StartFaceSearch")
         collection_id = params["CollectionId"]
-        backend_of(self).collections.get(collection_id)
+        vector_collection(backend_of(self), collection_id)
         threshold = float(params.get("FaceMatchThreshold", DEFAULT_FACE_MATCH_THRESHOLD))
 
         def work_for(backend: Any) -> Any:

