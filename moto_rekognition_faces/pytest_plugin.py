@@ -13,11 +13,16 @@ from typing import Any
 import pytest
 
 from .api.graft import activate
+from .vision import profiles
 
 DEFAULT_REGION = "us-east-1"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    try:
+        profiles.require_ready()
+    except profiles.ProfileError as exc:
+        raise pytest.UsageError(f"moto-rekognition-faces: {exc}") from None
     activate()
 
 

@@ -22,6 +22,7 @@ from ..errors import (
 )
 from ..state.backend import faces_backends
 from ..vision.models import ModelFileError
+from ..vision.profiles import ProfileError
 from . import control
 from .actions.celebrities import CelebrityActions
 from .actions.collections import CollectionActions
@@ -55,7 +56,7 @@ def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
             return action(self)
         except RekognitionError:
             raise
-        except ModelFileError as exc:
+        except (ModelFileError, ProfileError) as exc:
             raise InternalServerError(f"Internal server error: {exc}") from exc
         except Exception as exc:
             log.exception("moto-rekognition-faces: %s failed", action.__name__)

@@ -37,19 +37,12 @@ def models_dir() -> Path:
 
 
 def _folder_of(filename: str) -> Path:
-    """Where ``filename`` lives: the active profile's own folder for its own files, else the
-    bundled folder. A file of a profile that was never built is a ModelFileError saying how
-    to build it."""
+    """Where ``filename`` lives: the active profile's own folder for its own files (a
+    ProfileError if that profile was never built), else the bundled folder."""
     profile = profiles.active()
     if filename not in profile.own_files:
         return models_dir()
-    folder = profile.folder
-    if not (folder / filename).is_file():
-        raise ModelFileError(
-            f"model profile {profile.name!r} is not built ({folder / filename} is missing); "
-            f"build it with `{profile.build_command}`"
-        )
-    return folder
+    return profiles.require_ready().folder
 
 
 @cache

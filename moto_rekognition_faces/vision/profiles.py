@@ -65,14 +65,14 @@ PROFILES: dict[str, Profile] = {
 }
 
 
-class UnknownProfileError(ValueError):
-    """``MOTO_REKOGNITION_FACES_MODELS`` names no profile."""
+class ProfileError(RuntimeError):
+    """The selected profile is unknown or not built; the message says what to do."""
 
 
 def get(name: str) -> Profile:
     profile = PROFILES.get(name)
     if profile is None:
-        raise UnknownProfileError(
+        raise ProfileError(
             f"unknown model profile {name!r} in MOTO_REKOGNITION_FACES_MODELS; "
             f"choose one of {', '.join(sorted(PROFILES))}, or give a folder path"
         )
@@ -82,3 +82,15 @@ def get(name: str) -> Profile:
 def active() -> Profile:
     """The profile selected now (read at call time, like every setting)."""
     return get(config.model_profile())
+
+
+def require_ready() -> Profile:
+    """The active profile, or a one-line ProfileError saying how to build it (servers and the
+    pytest plugin call this at start, so a missing profile is said once, up front)."""
+    profile = active()
+    if any(not (profile.folder / name).is_file() for name in profile.own_files):
+        raise ProfileError(
+            f"model profile {profile.name!r} is not built in {profile.folder}; "
+            f"build it with `{profile.build_command}`"
+        )
+    return profile
