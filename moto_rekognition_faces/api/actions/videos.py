@@ -47,11 +47,15 @@ def start_job(response: Any, params: dict[str, Any], api: str, work_for: Any) ->
 
 
 def job_page(job: Any, params: dict[str, Any], key: str, items: list[Any]) -> str:
-    """A Get* response: status, metadata and echo on every page, results paged by 1000."""
+    """A Get* response: status, metadata and echo on every page, results paged by 1000. While
+    the job runs the result list is there and empty, as AWS (and stock moto) answer, so code
+    that reads it before checking JobStatus does not fail."""
     body: dict[str, Any] = {"JobStatus": job.status, **job.echo()}
     if job.status_message:
         body["StatusMessage"] = job.status_message
-    if job.status == "SUCCEEDED":
+    if job.status == "IN_PROGRESS":
+        body[key] = []
+    elif job.status == "SUCCEEDED":
         body["VideoMetadata"] = job.metadata
         size = min(params.get("MaxResults") or MAX_PAGE, MAX_PAGE)
         try:
