@@ -3,6 +3,9 @@
 botocore only enforces required members, types and minimums on the client; max lengths,
 patterns, ranges and enums reach the server, so they are checked here from the same model.
 Blob sizes are left to the image rules, which answer with ImageTooLargeException as AWS does.
+A member of the wrong JSON type (a number where a string belongs, a list for a structure) is
+``SerializationException``, as AWS answers: its deserializer refuses the body before any
+constraint is checked.
 """
 
 from __future__ import annotations
@@ -10,12 +13,12 @@ from __future__ import annotations
 import os
 import re
 from functools import cache
-from typing import Any
+from typing import Any, NoReturn
 
 import botocore.session
 from botocore.model import ServiceModel, Shape
 
-from ..errors import ValidationError
+from ..errors import SerializationException, ValidationError
 
 ERROR_CODE_VARIABLE = "MOTO_REKOGNITION_FACES_VALIDATION_ERROR"
 
@@ -52,8 +55,7 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str], top: bool =
     kind = shape.type_name
     if kind == "structure":
         if not isinstance(value, dict):
-            fail(f"Value at '{path}' failed to satisfy constraint: Member must be a structure")
-            return
+            _wrong_type(path, "an object", value)
         for name in shape.required_members:
             if value.get(name) is None:
                 where = _coral_name(name) if top else f"{path}.{_coral_name(name)}"
@@ -67,16 +69,14 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str], top: bool =
         return
     if kind == "list":
         if not isinstance(value, list):
-            fail(f"Value at '{path}' failed to satisfy constraint: Member must be a list")
-            return
+            _wrong_type(path, "a list", value)
         _check_length(shape, value, len(value), path, problems)
         for index, item in enumerate(value, start=1):
             _check(shape.member, item, f"{path}.{index}.member", problems)
         return
     if kind == "map":
         if not isinstance(value, dict):
-            fail(f"Value at '{path}' failed to satisfy constraint: Member must be a map")
-            return
+            _wrong_type(path, "an object", value)
         _check_length(shape, value, len(value), path, problems)
         for key, item in value.items():
             _check(shape.key, key, f"{path}.key", problems)
@@ -84,11 +84,7 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str], top: bool =
         return
     if kind == "string":
         if not isinstance(value, str):
-            fail(
-                f"Value '{_describe(value)}' at '{path}' failed to satisfy constraint: "
-                "Member must be a string"
-            )
-            return
+            _wrong_type(path, "a string", value)
         _check_length(shape, value, len(value), path, problems)
         enum = shape.enum
         if enum and value not in enum:
@@ -106,11 +102,7 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str], top: bool =
     if kind in {"integer", "long", "float", "double"}:
         number_types = (int,) if kind in {"integer", "long"} else (int, float)
         if isinstance(value, bool) or not isinstance(value, number_types):
-            fail(
-                f"Value '{_describe(value)}' at '{path}' failed to satisfy constraint: "
-                f"Member must be a number"
-            )
-            return
+            _wrong_type(path, "a number" if kind in {"float", "double"} else "an integer", value)
         low, high = shape.metadata.get("min"), shape.metadata.get("max")
         if low is not None and value < low:
             fail(
@@ -124,10 +116,27 @@ def _check(shape: Shape, value: Any, path: str, problems: list[str], top: bool =
             )
         return
     if kind == "boolean" and not isinstance(value, bool):
-        fail(
-            f"Value '{_describe(value)}' at '{path}' failed to satisfy constraint: "
-            "Member must be a boolean"
-        )
+        _wrong_type(path, "a boolean", value)
+    if kind == "blob" and not isinstance(value, str):
+        _wrong_type(path, "a base64 string", value)
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, str):
+        return "a string"
+    return "a list" if isinstance(value, list) else "an object"
+
+
+def _wrong_type(path: str, expected: str, value: Any) -> NoReturn:
+    """The body cannot be deserialized: AWS stops at the first member of the wrong type."""
+    raise SerializationException(
+        f"Expected {expected} at '{path}' but found {_json_kind(value)}: "
+        "the request could not be deserialized."
+    )
 
 
 def _check_length(shape: Shape, value: Any, length: int, path: str, problems: list[str]) -> None:

@@ -34,13 +34,16 @@ def fake_credentials() -> dict[str, str]:
 
 
 @contextmanager
-def standalone_server() -> Iterator[str]:
-    """moto-rekognition-faces-server on a free port, stopped on exit."""
+def standalone_server(log: Path | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+    """moto-rekognition-faces-server on a free port, stopped on exit; its output goes to the
+    file ``log`` when given (a pipe nobody reads would fill and stall the server)."""
     port = free_port()
+    output = log.open("wb") if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(
         [str(SCRIPTS / "moto-rekognition-faces-server"), "--port", str(port)],
-        stdout=subprocess.DEVNULL,  # a pipe nobody reads would fill and stall the server
+        stdout=output,
         stderr=subprocess.STDOUT,
+        env=None if env is None else {**os.environ, **env},
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -56,6 +59,8 @@ def standalone_server() -> Iterator[str]:
     finally:
         process.terminate()
         process.wait(timeout=30)
+        if log is not None:
+            output.close()  # type: ignore[union-attr]
 
 
 def aws_cli(*args: str) -> subprocess.CompletedProcess[str]:
