@@ -3,10 +3,14 @@
 Fixtures: ``aws_credentials`` (fake keys and region in the environment), ``mocked_aws``
 (a ``mock_aws()`` context for the test), ``rekognition_client`` and ``s3_client`` (boto3
 clients inside it). Turn the plugin off with ``pytest -p no:moto_rekognition_faces``.
+
+``rekognition_approx`` compares whole responses with tolerances on their fractional numbers,
+for expectations recorded on one machine and checked on another.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from typing import Any
 
@@ -16,6 +20,13 @@ from .api.graft import activate
 from .vision import profiles
 
 DEFAULT_REGION = "us-east-1"
+
+# Default tolerances by member name (see the README, "Numbers that travel"): ratios of the image,
+# angles in degrees; anything else fractional is a 0-100 score (confidences, Similarity,
+# Brightness, Sharpness).
+RATIO_MEMBERS = frozenset({"Width", "Height", "Left", "Top", "X", "Y"})
+ANGLE_MEMBERS = frozenset({"Roll", "Yaw", "Pitch"})
+RATIO_TOLERANCE, ANGLE_TOLERANCE, SCORE_TOLERANCE = 0.005, 1.5, 2.0
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -66,3 +77,77 @@ def s3_client(mocked_aws: None, aws_region: str) -> Any:
     import boto3
 
     return boto3.client("s3", region_name=aws_region)
+
+
+class RekognitionApprox:
+    """``expected`` with tolerances, for ``assert response == rekognition_approx(expected)``."""
+
+    def __init__(self, expected: Any, rel: float | None, abs: float | None) -> None:
+        self.expected, self.rel, self.abs = expected, rel, abs
+        self.mismatches: list[str] = []
+
+    def __eq__(self, actual: object) -> bool:
+        self.mismatches = []
+        self._compare(self.expected, actual, "", "")
+        return not self.mismatches
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        if self.mismatches:
+            shown = "; ".join(self.mismatches[:10])
+            more = len(self.mismatches) - 10
+            return (
+                f"rekognition_approx(differs at {shown}{f'; and {more} more' if more > 0 else ''})"
+            )
+        return f"rekognition_approx({self.expected!r})"
+
+    def _tolerance(self, member: str, expected: float) -> float:
+        if self.rel is not None or self.abs is not None:
+            return max((self.rel or 0.0) * math.fabs(expected), self.abs or 0.0)
+        if member in RATIO_MEMBERS:
+            return RATIO_TOLERANCE
+        return ANGLE_TOLERANCE if member in ANGLE_MEMBERS else SCORE_TOLERANCE
+
+    def _compare(self, expected: Any, actual: Any, path: str, member: str) -> None:
+        where = path or "<response>"
+        if isinstance(expected, dict) and isinstance(actual, dict):
+            keys = {k for k in expected.keys() | actual.keys() if path or k != "ResponseMetadata"}
+            for key in sorted(keys):
+                if key not in expected or key not in actual:
+                    side = "response" if key not in actual else "expected"
+                    self.mismatches.append(f"{path}.{key}: missing from the {side}".lstrip("."))
+                else:
+                    self._compare(expected[key], actual[key], f"{path}.{key}".lstrip("."), key)
+        elif isinstance(expected, list) and isinstance(actual, list):
+            if len(expected) != len(actual):
+                self.mismatches.append(f"{where}: {len(actual)} items, expected {len(expected)}")
+                return
+            for index, (e, a) in enumerate(zip(expected, actual, strict=True)):
+                self._compare(e, a, f"{path}[{index}]", member)
+        elif isinstance(expected, float) and _is_number(actual):
+            tolerance = self._tolerance(member, expected)
+            if not math.fabs(actual - expected) <= tolerance:  # type: ignore[operator]
+                self.mismatches.append(
+                    f"{where}: {actual!r} not within {tolerance:g} of {expected!r}"
+                )
+        elif type(expected) is not type(actual) or expected != actual:
+            self.mismatches.append(f"{where}: {actual!r}, expected {expected!r}")
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def rekognition_approx(
+    expected: Any, *, rel: float | None = None, abs: float | None = None
+) -> RekognitionApprox:
+    """A Rekognition response (dicts and lists, as boto3 returns them) that compares equal to
+    responses matching it: same keys, list lengths, strings, booleans and integers; fractional
+    numbers within a tolerance. Without ``rel``/``abs`` the tolerance depends on the member:
+    0.005 for image ratios (BoundingBox, Landmarks), 1.5 for angles (Pose, EyeDirection), 2.0
+    for 0-100 scores; with them, ``max(rel * |expected|, abs)`` for every number, as in
+    ``pytest.approx`` (which does not descend into nested responses). The top-level
+    ``ResponseMetadata`` is ignored. After a failed comparison, ``mismatches`` lists where.
+    """
+    return RekognitionApprox(expected, rel, abs)

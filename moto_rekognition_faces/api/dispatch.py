@@ -23,7 +23,7 @@ from ..errors import (
 from ..state.backend import faces_backends
 from ..vision.models import ModelFileError
 from ..vision.profiles import ProfileError
-from . import control
+from . import control, serialize
 from .actions.celebrities import CelebrityActions
 from .actions.collections import CollectionActions
 from .actions.images import ImageActions
@@ -48,12 +48,12 @@ ACTION_CLASSES = (
 
 def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
     """Turn any failure into a Rekognition error, so no caller ever sees a traceback or an
-    HTML error page."""
+    HTML error page; send numbers as float32, as AWS does."""
 
     @functools.wraps(action)
     def run(self: Any) -> str:
         try:
-            return action(self)
+            return serialize.float32_numbers(action(self))
         except RekognitionError:
             raise
         except (ModelFileError, ProfileError) as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import numpy as np
@@ -139,3 +140,17 @@ def source_face(face: FaceAnalysis, width: int, height: int) -> dict[str, Any]:
         "BoundingBox": bounding_box(face.detection.box, width, height),
         "Confidence": confidence(face.detection.score),
     }
+
+
+def _float32(text: str) -> float:
+    return float(np.float32(float(text)))
+
+
+def float32_numbers(body: str) -> str:
+    """A JSON response with every fractional number rounded to the nearest float32.
+
+    Every fractional member of Rekognition's outputs is a ``float`` in the service model, and
+    AWS sends float32 values (99.99980926513672, not 99.9998); ours are computed in float64, so
+    they are rounded once, here, for every action. Integers (timestamps, ages) are untouched.
+    """
+    return json.dumps(json.loads(body, parse_float=_float32))
