@@ -6,6 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
+import pytest
+
 from tests.support.assets import asset_path
 from tests.support.cli import SCRIPTS, aws_cli, fake_credentials
 
@@ -106,3 +108,21 @@ def test_demo_labels_each_face_with_what_it_found() -> None:
     numbered = demo.draw(photo, {"FaceDetails": [bare]})
     # The longer label covers more of the photo just above the box (which starts at y = 56).
     assert (labelled[30:56] != numbered[30:56]).any()
+
+
+def test_demo_takes_a_file_or_a_bundled_photo_by_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from moto_rekognition_faces import samples
+    from moto_rekognition_faces.cli import demo
+
+    mine = tmp_path / "me.jpg"
+    mine.write_bytes(samples.read("astronaut"))
+    assert demo.resolve_photo(None) == samples.path("astronaut")
+    assert demo.resolve_photo(mine) == mine
+    assert demo.resolve_photo(Path("grace_hopper")) == samples.path("grace_hopper")
+    assert demo.resolve_photo(tmp_path / "missing.jpg") is None
+    with pytest.raises(SystemExit) as exit_:
+        demo.main([str(tmp_path / "missing.jpg")])
+    assert exit_.value.code == 2
+    assert "no such file, nor a bundled photo (astronaut, grace_hopper)" in capsys.readouterr().err

@@ -37,6 +37,20 @@ def bundled_photo() -> Path:
     return samples.path("astronaut")
 
 
+def resolve_photo(given: Path | None) -> Path | None:
+    """The file to use: the bundled photo, a file, or a bundled photo by name; None if none is.
+
+    Names let an installed package's user try the other sample without finding site-packages.
+    """
+    if given is None:
+        return bundled_photo()
+    if given.is_file():
+        return given
+    if str(given) in samples.names():
+        return samples.path(str(given))
+    return None
+
+
 def detect(photo: bytes, attributes: list[str]) -> dict[str, Any]:
     """Call DetectFaces exactly as application code would, against moto."""
     import boto3
@@ -157,15 +171,22 @@ def put_label(image: np.ndarray, text: str, corner: tuple[int, int], thickness: 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("photo", nargs="?", type=Path, help="a JPEG or PNG (default: bundled)")
+    parser.add_argument(
+        "photo",
+        nargs="?",
+        type=Path,
+        help=f"a JPEG or PNG, or a bundled photo ({', '.join(samples.names())}); default astronaut",
+    )
     parser.add_argument("--out", type=Path, help="where to write the annotated photo")
     parser.add_argument("--all", action="store_true", help="ask for Attributes=['ALL']")
     args = parser.parse_args(argv)
 
     activate()
-    path = args.photo or bundled_photo()
-    if not path.is_file():
-        parser.error(f"{path}: no such file (the bundled photos are {', '.join(samples.names())})")
+    path = resolve_photo(args.photo)
+    if path is None:
+        parser.error(
+            f"{args.photo}: no such file, nor a bundled photo ({', '.join(samples.names())})"
+        )
     photo = path.read_bytes()
     response = detect(photo, ["ALL"] if args.all else ["DEFAULT"])
     print(f"DetectFaces on {path.name}:")
