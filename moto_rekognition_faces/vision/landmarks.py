@@ -1,6 +1,9 @@
-"""Dense 106-point landmarks (insightface 2d106det) for one face at a time.
+"""Dense landmarks in the 106-point layout every estimator reads, from the profile's model.
 
-The model sees a square crop centred on the detector box, 1.5 × its larger side, at 192 px.
+The default profile runs the MediaPipe face mesh (Apache-2.0) and maps its 468 points onto the
+106-point layout (``face_mesh.MESH_TO_106``); the opt-in ``insightface`` profile runs 2d106det,
+whose native layout it is. 2d106det sees a square crop centred on the detector box, 1.5 × its
+larger side, at 192 px.
 """
 
 from __future__ import annotations
@@ -8,7 +11,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from . import models
+from . import face_mesh, models, profiles
 from .results import Detection
 
 WEIGHTS = "2d106det.onnx"
@@ -33,9 +36,17 @@ def predict(image_bgr: np.ndarray, detection: Detection) -> np.ndarray:
 
 
 def predict_many(image_bgr: np.ndarray, detections: list[Detection]) -> list[np.ndarray]:
-    """The 106 points of every face, run as one batch."""
+    """The 106 points of every face, each (106, 2) in image pixels."""
     if not detections:
         return []
+    if profiles.active().landmarks == "face_mesh":
+        meshes = face_mesh.predict_many(image_bgr, detections)
+        return [face_mesh.layout106(mesh.points) for mesh in meshes]
+    return _predict_2d106det(image_bgr, detections)
+
+
+def _predict_2d106det(image_bgr: np.ndarray, detections: list[Detection]) -> list[np.ndarray]:
+    """2d106det's 106 points of every face, run as one batch."""
     matrices = [crop_transform(d.box) for d in detections]
     crops = np.stack(
         [cv2.warpAffine(image_bgr, m, (INPUT_SIZE, INPUT_SIZE), borderValue=0.0) for m in matrices]

@@ -6,12 +6,20 @@ import math
 
 import numpy as np
 
+from .. import profiles
 from .cues import Cues, probability_above, shrink
 
-EYES_OPEN = (0.17, 0.025)  # eye_openness: closed 0.06-0.15, open mostly 0.18-0.49
-
-
-MOUTH_OPEN = (0.105, 0.02)  # mouth_gap: closed lips 0.00-0.09, parted mostly 0.12-0.38
+# Lid and lip gaps depend on the landmark model (the profile's ``landmarks``). 2d106det puts the
+# lids on the visible lid margin; the face mesh's lid vertices never quite meet, so its blinks
+# measure 0.16-0.21 instead of 0.06-0.15, and its closed lips sit a little further apart too.
+EYES_OPEN = {
+    "face_mesh": (0.21, 0.02),  # eye_openness: closed 0.16-0.21, open mostly 0.21-0.43
+    "2d106det": (0.17, 0.025),  # closed 0.06-0.15, open mostly 0.18-0.49
+}
+MOUTH_OPEN = {
+    "face_mesh": (0.095, 0.02),  # mouth_gap: closed lips 0.01-0.09, parted mostly 0.10-0.43
+    "2d106det": (0.105, 0.02),  # closed lips 0.00-0.09, parted mostly 0.12-0.38
+}
 
 
 SMILE_LIFT = (0.11, 0.025)  # corner_lift: neutral -0.06-0.12, smiling 0.10-0.28
@@ -29,16 +37,18 @@ def ratio(points: np.ndarray, a: int, b: int, c: int, d: int) -> float:
 def eyes_open(cues: Cues, sunglasses: float = 0.0) -> float:
     """P(eyes open) from the lid gap over the eye width, at the eye centre, both eyes averaged.
 
-    2d106det places the lids on the visible lid margin, so a blink gives 0.05–0.15 and an open
-    eye 0.2–0.45 whatever the face size. Behind dark lenses the points are guesses: the
-    evidence is discounted by the sunglasses probability.
+    The ratio does not depend on the face size; its threshold depends on the landmark model
+    (``EYES_OPEN``). Behind dark lenses the points are guesses: the evidence is discounted by
+    the sunglasses probability.
     """
-    return shrink(probability_above(cues.eye_openness, *EYES_OPEN), 1.0 - sunglasses)
+    threshold = EYES_OPEN[profiles.active().landmarks]
+    return shrink(probability_above(cues.eye_openness, *threshold), 1.0 - sunglasses)
 
 
 def mouth_open(cues: Cues, masked: float = 0.0) -> float:
     """P(lips apart) from the inner-lip gap over the mouth width (a toothy smile is open)."""
-    return shrink(probability_above(cues.mouth_gap, *MOUTH_OPEN), 1.0 - masked)
+    threshold = MOUTH_OPEN[profiles.active().landmarks]
+    return shrink(probability_above(cues.mouth_gap, *threshold), 1.0 - masked)
 
 
 def smile(cues: Cues, masked: float = 0.0, happy: float | None = None) -> float:

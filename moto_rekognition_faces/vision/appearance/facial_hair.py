@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import profiles
 from .cues import Cues, pose_trust, probability_above, shrink
 from .frame import (
     IOD,
@@ -15,7 +16,13 @@ from .frame import (
     polygon_mask,
 )
 
-BEARD = (0.58, 0.08)  # lower_face_darkness: shaven -0.8-0.47, full beards 0.68-1.1
+# Per landmark model (the profile's ``landmarks``): the face mesh's jaw line runs along the
+# silhouette, a little outside 2d106det's, so its chin and jaw regions take in more skin and
+# beards measure lower (0.61-0.94 against 0.68-1.1); frontal shaven faces stay below 0.45.
+BEARD = {
+    "face_mesh": (0.53, 0.07),  # lower_face_darkness: shaven -1.5-0.45, full beards 0.61-0.94
+    "2d106det": (0.58, 0.08),  # shaven -0.8-0.47, full beards 0.68-1.1
+}
 
 
 MUSTACHE = (0.215, 0.04)  # lip_band_darkness: bare -0.5-0.26, dark mustaches 0.21-0.58
@@ -62,7 +69,7 @@ def beard(cues: Cues, masked: float = 0.0) -> float:
 
     Hidden under a mask or turned away, the evidence is discounted towards "no beard seen".
     """
-    p = probability_above(cues.lower_face_darkness, *BEARD)
+    p = probability_above(cues.lower_face_darkness, *BEARD[profiles.active().landmarks])
     return shrink(p, pose_trust(cues) * (1.0 - masked))
 
 
