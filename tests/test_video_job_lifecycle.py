@@ -22,6 +22,7 @@ import requests
 
 from moto_rekognition_faces.inputs import videos
 from moto_rekognition_faces.state.backend import faces_backends
+from moto_rekognition_faces.state.jobs import Jobs, VideoJob
 from tests.conftest import REGION, Aws, photo
 from tests.support.assets import asset_path
 from tests.support.shapes import assert_output_shape
@@ -131,6 +132,36 @@ def test_an_unpublishable_completion_is_one_warning_and_the_job_succeeds(
     assert record.levelno == logging.WARNING and record.exc_info is None
     message = record.getMessage()
     assert job in message and topic in message and "\n" not in message
+
+
+def test_a_search_whose_collection_is_deleted_meanwhile_fails_with_a_message(
+    aws: Aws, gate: threading.Event, caplog: pytest.LogCaptureFixture
+) -> None:
+    client = aws.rekognition
+    client.create_collection(CollectionId="brief")
+    video = upload(aws, asset_path("single_face_video").read_bytes())
+    job = client.start_face_search(Video=video, CollectionId="brief")["JobId"]
+    client.delete_collection(CollectionId="brief")
+    caplog.set_level(logging.WARNING, logger="moto_rekognition_faces")
+    gate.set()
+    join_jobs()
+
+    result = client.get_face_search(JobId=job)
+    assert result["JobStatus"] == "FAILED" and "brief" in result["StatusMessage"]
+    assert [r for r in caplog.records if r.name.startswith("moto_rekognition_faces")] == []
+
+
+def test_a_job_added_to_a_board_that_a_reset_stopped_never_starts() -> None:
+    """A Start request that a reset overtakes between recording and launching its job."""
+    board = Jobs(threading.RLock(), ACCOUNT)
+    job = VideoJob(
+        job_id="j" * 64, api="StartFaceDetection", video={}, account_id=ACCOUNT, region=REGION
+    )
+    board.add(job, limit=20)
+    board.stop_all()
+    board.launch(job, b"", lambda frames: [])
+    assert job.done.is_set() and job.status == "FAILED" and board.threads == []
+    assert job_threads() == []
 
 
 def reset(aws: Aws) -> None:

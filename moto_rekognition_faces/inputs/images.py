@@ -25,7 +25,7 @@ from ..errors import (
     InvalidParameterException,
 )
 from .image_headers import HeaderError, read_header
-from .s3_objects import find_object
+from .s3_objects import find_object, object_bytes
 
 MAX_BYTES = 5 * 1024 * 1024  # Image.Bytes, 5,242,880
 MAX_S3_BYTES = 15 * 1024 * 1024
@@ -144,4 +144,4 @@ def _read_s3(location: Any, account_id: str, region: str) -> bytes:
     key = find_object(location, account_id, region)
     if key.size > MAX_S3_BYTES:
         raise ImageTooLargeException()
-    return bytes(key.value)
+    return object_bytes(key)

@@ -28,3 +28,13 @@ def find_object(location: Any, account_id: str, region: str) -> Any:
     if key is None or getattr(key, "is_delete_marker", False):
         raise InvalidS3ObjectException()
     return key
+
+
+def object_bytes(key: Any) -> bytes:
+    """The bytes of a key found with ``find_object``. moto's reset closes every key's buffer: a
+    key reset away between the lookup and the read is gone, InvalidS3ObjectException (not an
+    I/O error on a closed file)."""
+    try:
+        return bytes(key.value)
+    except ValueError as exc:
+        raise InvalidS3ObjectException() from exc

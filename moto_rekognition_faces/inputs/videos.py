@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 
 from ..errors import InvalidParameterException, RekognitionError
-from .s3_objects import find_object
+from .s3_objects import find_object, object_bytes
 
 MAX_VIDEO_BYTES = 10 * 1024**3
 # ISO base media (MP4, MOV) files open with a box whose type is one of these, at byte 4.
@@ -61,7 +61,7 @@ def read_s3_video(location: Any, account_id: str, region: str) -> bytes:
             f"Video size in bytes: {key.size} is more than the maximum limit of: "
             f"{MAX_VIDEO_BYTES} bytes."
         )
-    data = bytes(key.value)
+    data = object_bytes(key)
     if data[4:8] not in _ISO_BOXES:
         raise InvalidParameterException(
             "Unsupported video format: Rekognition Video reads H.264 in MP4 or MOV files."

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from .. import config
-from ..errors import LimitExceededException, ResourceNotFoundException
+from ..errors import LimitExceededException, RekognitionError, ResourceNotFoundException
 from ..inputs import videos
 
 log = logging.getLogger(__name__)
@@ -76,6 +76,8 @@ class VideoJob:
             self.status, self.status_message = "FAILED", "The job was stopped by a reset."
         except videos.VideoUnreadable as exc:
             self.status, self.status_message = "FAILED", f"Unable to read the video: {exc}."
+        except RekognitionError as exc:  # e.g. the searched collection was deleted meanwhile
+            self.status, self.status_message = "FAILED", exc.message
         except Exception as exc:
             log.exception("moto-rekognition-faces: video job %s failed", self.job_id)
             self.status, self.status_message = "FAILED", f"Internal error: {type(exc).__name__}"
@@ -93,6 +95,7 @@ class Jobs:
         self.account_id = account_id
         self.by_id: dict[str, VideoJob] = {}
         self.threads: list[threading.Thread] = []
+        self.stopped = False  # by stop_all: a reset is under way, nothing more may start here
         _every_board.add(self)
 
     def add(self, job: VideoJob, limit: int) -> None:
@@ -114,25 +117,32 @@ class Jobs:
         return job
 
     def launch(self, job: VideoJob, data: bytes, work: Work) -> None:
-        """Run the job on its own thread, or inline when jobs are synchronous."""
+        """Run the job on its own thread, or inline when jobs are synchronous. A job whose
+        board a reset stopped between ``add`` and here does not start at all."""
         if config.video_jobs_synchronous():
             job.run(data, work)
             return
         thread = threading.Thread(
             target=job.run, args=(data, work), name=f"rekognition-job-{job.job_id[:8]}", daemon=True
         )
-        with self.lock:
+        with self.lock:  # started under the lock, so stop_all never sees an unstarted thread
+            if self.stopped or job.stop.is_set():
+                job.stop.set()
+                job.status, job.status_message = "FAILED", "The job was stopped by a reset."
+                job.done.set()
+                return
             self.threads = [t for t in self.threads if t.is_alive()]
             self.threads.append(thread)
-        thread.start()
+            thread.start()
 
     def stop_all(self) -> None:
         """Stop every running job between two frames and wait for its thread to end."""
         with self.lock:
+            self.stopped = True
             jobs, threads = list(self.by_id.values()), list(self.threads)
             self.threads = []
-        for job in jobs:
-            job.stop.set()
+            for job in jobs:
+                job.stop.set()
         for thread in threads:
             if thread is not threading.current_thread():
                 thread.join(JOIN_SECONDS)

@@ -39,8 +39,9 @@ def start_job(response: Any, params: dict[str, Any], api: str, work_for: Any) ->
             job_tag=params.get("JobTag"),
             notification=params.get("NotificationChannel"),
         )
-        backend.jobs.add(job, MAX_CONCURRENT_JOBS)
-        backend.jobs.launch(job, data, work_for(backend))
+        jobs = backend.jobs  # one store for both steps, even if a reset replaces it meanwhile
+        jobs.add(job, MAX_CONCURRENT_JOBS)
+        jobs.launch(job, data, work_for(backend))
         return json.dumps({"JobId": job.job_id})
 
     return backend.tokens.once(api, params.get("ClientRequestToken"), fingerprint(params), start)
