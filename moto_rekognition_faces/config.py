@@ -79,3 +79,17 @@ def video_sample_fps() -> float:
 def video_jobs_synchronous() -> bool:
     """``MOTO_REKOGNITION_FACES_VIDEO_SYNC=1``: Start* calls finish the job before returning."""
     return _get("VIDEO_SYNC", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def state_dir() -> Path | None:
+    """``MOTO_REKOGNITION_FACES_STATE_DIR`` (or the server's ``--state-dir``): a folder where
+    collections, faces, users and finished video jobs are kept across restarts; unset, state
+    lives in memory only."""
+    value = _get("STATE_DIR", "").strip()
+    return Path(value).expanduser().resolve() if value else None
+
+
+def thumbnails_kept() -> bool:
+    """Small JPEG crops of indexed faces, for the inspector page (about 2 KB a face);
+    ``MOTO_REKOGNITION_FACES_THUMBNAILS=0`` keeps none."""
+    return _get("THUMBNAILS", "1").strip().lower() not in {"0", "false", "no", "off"}

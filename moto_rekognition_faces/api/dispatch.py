@@ -21,6 +21,7 @@ from ..errors import (
     UnknownOperationException,
 )
 from ..state.backend import faces_backends
+from ..state.store import StateError
 from ..vision.models import ModelFileError
 from ..vision.profiles import ProfileError
 from . import control, serialize
@@ -56,7 +57,7 @@ def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
             return serialize.float32_numbers(action(self))
         except RekognitionError:
             raise
-        except (ModelFileError, ProfileError) as exc:
+        except (ModelFileError, ProfileError, StateError) as exc:
             raise InternalServerError(f"Internal server error: {exc}") from exc
         except Exception as exc:
             log.exception("moto-rekognition-faces: %s failed", action.__name__)
@@ -84,6 +85,9 @@ def call_action(self: Any) -> Any:
         if queued is not None:  # a test asked for this answer (any Rekognition operation)
             return 200, {"Content-Type": JSON_CONTENT}, control.answer(queued)
     except RekognitionError as error:
+        return error.code, {"Content-Type": JSON_CONTENT}, error.description
+    except StateError as exc:
+        error = InternalServerError(f"Internal server error: {exc}")
         return error.code, {"Content-Type": JSON_CONTENT}, error.description
     try:
         return BaseResponse.call_action(self)

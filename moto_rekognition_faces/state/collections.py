@@ -20,6 +20,7 @@ from ..errors import (
     ResourceAlreadyExistsException,
     ResourceNotFoundException,
 )
+from . import store as durable
 from .index import VectorIndex
 
 FACE_MODEL_VERSION = "7.0"
@@ -65,6 +66,7 @@ class NewFace:
     bounding_box: dict[str, float]
     confidence: float
     vector: np.ndarray
+    thumbnail: bytes | None = None  # a small JPEG crop, for the inspector page
 
 
 @dataclass
@@ -98,6 +100,7 @@ class Collection:
     user_vectors: VectorIndex = field(default_factory=VectorIndex)
     face_model_version: str = FACE_MODEL_VERSION
     profile: str = "default"  # the model profile whose vectors the collection holds
+    thumbnails: dict[str, bytes] = field(default_factory=dict)  # FaceId → JPEG crop
 
     def refresh_user_vector(self, user: User) -> None:
         """Recompute a user's vector: the normalised mean of its faces' unit vectors."""
@@ -111,10 +114,16 @@ class Collection:
 class Collections:
     """The collections of one account in one region, and the faces in them."""
 
-    def __init__(self, lock: threading.RLock, arn_prefix: str) -> None:
+    def __init__(
+        self,
+        lock: threading.RLock,
+        arn_prefix: str,
+        store: durable.Scoped | durable.NullStore = durable.NULL,
+    ) -> None:
         self.lock = lock
         self.arn_prefix = arn_prefix  # arn:PARTITION:rekognition:REGION:ACCOUNT:collection/
         self.by_id: dict[str, Collection] = {}
+        self.store = store  # written inside the lock, before the change is answered
 
     # -- the collections themselves ----------------------------------------------------
 
@@ -131,6 +140,7 @@ class Collections:
                 tags=dict(tags),
                 profile=profile,
             )
+            self.store.put_collection(collection)
             self.by_id[collection_id] = collection
             return collection
 
@@ -155,6 +165,7 @@ class Collections:
     def delete(self, collection_id: str) -> None:
         with self.lock:
             self.get(collection_id)
+            self.store.delete_collection(collection_id)
             del self.by_id[collection_id]
 
     def ids(self) -> list[str]:
@@ -185,20 +196,31 @@ class Collections:
             existing = collection.indexed_images.get(key)
             if existing is not None and all(f in collection.faces for f in existing):
                 return [collection.faces[f] for f in existing]
-            stored = []
-            for new in new_faces:
-                face = StoredFace(
+            stored = [
+                StoredFace(
                     face_id=str(mock_random.uuid4()),
                     image_id=the_image,
                     external_image_id=external_image_id,
                     bounding_box=new.bounding_box,
                     confidence=new.confidence,
                 )
+                for new in new_faces
+            ]
+            if not stored:
+                return stored
+            face_ids = [f.face_id for f in stored]
+            self.store.add_faces(
+                collection_id,
+                [(f, new.vector, new.thumbnail) for f, new in zip(stored, new_faces, strict=True)],
+                durable.image_key(*key),
+                face_ids,
+            )
+            for face, new in zip(stored, new_faces, strict=True):
                 collection.faces[face.face_id] = face
                 collection.vectors.add(face.face_id, new.vector)
-                stored.append(face)
-            if stored:
-                collection.indexed_images[key] = [f.face_id for f in stored]
+                if new.thumbnail is not None:
+                    collection.thumbnails[face.face_id] = new.thumbnail
+            collection.indexed_images[key] = face_ids
             return stored
 
     def list_faces(
@@ -223,7 +245,12 @@ class Collections:
             collection = self.get(collection_id)
             deleted: list[str] = []
             unsuccessful: list[dict[str, Any]] = []
-            for face_id in dict.fromkeys(face_ids):
+            ids = list(dict.fromkeys(face_ids))
+            self.store.delete_faces(
+                collection_id,
+                [f for f in ids if f in collection.faces and collection.faces[f].user_id is None],
+            )
+            for face_id in ids:
                 face = collection.faces.get(face_id)
                 if face is None:
                     unsuccessful.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
@@ -238,6 +265,7 @@ class Collections:
                 else:
                     del collection.faces[face_id]
                     collection.vectors.remove(face_id)
+                    collection.thumbnails.pop(face_id, None)
                     deleted.append(face_id)
             return deleted, unsuccessful
 
@@ -266,13 +294,16 @@ class Collections:
 
     def tag(self, arn: str, tags: dict[str, str]) -> None:
         with self.lock:
-            self.by_arn(arn).tags.update(tags)
+            collection = self.by_arn(arn)
+            collection.tags.update(tags)
+            self.store.put_collection(collection)
 
     def untag(self, arn: str, keys: list[str]) -> None:
         with self.lock:
             collection = self.by_arn(arn)
             for key in keys:
                 collection.tags.pop(key, None)
+            self.store.put_collection(collection)
 
     def tags(self, arn: str) -> dict[str, str]:
         with self.lock:

@@ -6,13 +6,17 @@ import threading
 from collections.abc import Callable
 
 from ..errors import IdempotentParameterMismatchException
+from . import store as durable
 
 
 class Idempotency:
     """Responses remembered per (operation, token), with a fingerprint of their parameters."""
 
-    def __init__(self, lock: threading.RLock) -> None:
+    def __init__(
+        self, lock: threading.RLock, store: durable.Scoped | durable.NullStore = durable.NULL
+    ) -> None:
         self.lock = lock
+        self.store = store
         self.seen: dict[tuple[str, str], tuple[str, str]] = {}  # → (fingerprint, response body)
 
     def once(
@@ -31,5 +35,6 @@ class Idempotency:
                     )
                 return seen[1]
             body = work()
+            self.store.put_token(operation, token, fingerprint, body)
             self.seen[(operation, token)] = (fingerprint, body)
             return body

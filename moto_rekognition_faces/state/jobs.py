@@ -96,6 +96,7 @@ class Jobs:
         self.by_id: dict[str, VideoJob] = {}
         self.threads: list[threading.Thread] = []
         self.stopped = False  # by stop_all: a reset is under way, nothing more may start here
+        self.on_finished: Callable[[VideoJob], None] | None = None  # durable state keeps it
         _every_board.add(self)
 
     def add(self, job: VideoJob, limit: int) -> None:
@@ -120,10 +121,13 @@ class Jobs:
         """Run the job on its own thread, or inline when jobs are synchronous. A job whose
         board a reset stopped between ``add`` and here does not start at all."""
         if config.video_jobs_synchronous():
-            job.run(data, work)
+            self._run(job, data, work)
             return
         thread = threading.Thread(
-            target=job.run, args=(data, work), name=f"rekognition-job-{job.job_id[:8]}", daemon=True
+            target=self._run,
+            args=(job, data, work),
+            name=f"rekognition-job-{job.job_id[:8]}",
+            daemon=True,
         )
         with self.lock:  # started under the lock, so stop_all never sees an unstarted thread
             if self.stopped or job.stop.is_set():
@@ -134,6 +138,15 @@ class Jobs:
             self.threads = [t for t in self.threads if t.is_alive()]
             self.threads.append(thread)
             thread.start()
+
+    def _run(self, job: VideoJob, data: bytes, work: Work) -> None:
+        """Run the job, then hand a job that ended on its own (not stopped) to ``on_finished``."""
+        job.run(data, work)
+        if self.on_finished is not None and not job.stop.is_set():
+            try:
+                self.on_finished(job)
+            except Exception:
+                log.exception("moto-rekognition-faces: video job %s was not kept", job.job_id)
 
     def stop_all(self) -> None:
         """Stop every running job between two frames and wait for its thread to end."""

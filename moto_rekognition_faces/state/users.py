@@ -36,13 +36,16 @@ class Users:
                 raise ConflictException(
                     f"A User with the same Id: {user_id} already exists within the collection."
                 )
-            collection.users[user_id] = User(user_id)
+            user = User(user_id)
+            self.collections.store.put_user(collection_id, user, {})
+            collection.users[user_id] = user
 
     def delete(self, collection_id: str, user_id: str) -> None:
         """Disassociate every face of the user (the faces stay), then delete it."""
         with self.lock:
             collection = self.collections.get(collection_id)
             user = self.get(collection, user_id)
+            self.collections.store.delete_user(collection_id, user_id, dict.fromkeys(user.face_ids))
             for face_id in user.face_ids:
                 collection.faces[face_id].user_id = None
             user.face_ids.clear()
@@ -112,6 +115,10 @@ class Users:
                 user.face_ids.append(face_id)
                 collection.refresh_user_vector(user)
                 associated.append(face_id)
+            if associated:
+                self.collections.store.put_user(
+                    collection_id, user, dict.fromkeys(associated, user_id)
+                )
             return associated, refused, user.status
 
     def disassociate(
@@ -141,6 +148,8 @@ class Users:
                     user.face_ids.remove(face_id)
                     done.append(face_id)
             collection.refresh_user_vector(user)
+            if done:
+                self.collections.store.put_user(collection_id, user, dict.fromkeys(done))
             return done, refused, user.status
 
     def vector(self, collection_id: str, user_id: str) -> np.ndarray | None:

@@ -34,13 +34,15 @@ def fake_credentials() -> dict[str, str]:
 
 
 @contextmanager
-def standalone_server(log: Path | None = None, env: dict[str, str] | None = None) -> Iterator[str]:
+def standalone_server(
+    log: Path | None = None, env: dict[str, str] | None = None, args: tuple[str, ...] = ()
+) -> Iterator[str]:
     """moto-rekognition-faces-server on a free port, stopped on exit; its output goes to the
     file ``log`` when given (a pipe nobody reads would fill and stall the server)."""
     port = free_port()
     output = log.open("wb") if log is not None else subprocess.DEVNULL
     process = subprocess.Popen(
-        [str(SCRIPTS / "moto-rekognition-faces-server"), "--port", str(port)],
+        [str(SCRIPTS / "moto-rekognition-faces-server"), "--port", str(port), *args],
         stdout=output,
         stderr=subprocess.STDOUT,
         env=None if env is None else {**os.environ, **env},

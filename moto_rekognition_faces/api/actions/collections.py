@@ -11,6 +11,7 @@ from ...state.collections import FACE_MODEL_VERSION, NewFace, StoredFace
 from ...vision import embedder, pipeline, profiles
 from ...vision.results import FaceAnalysis
 from .. import attributes, face_filter, serialize, similarity
+from ..inspector import thumbnails
 from ..pagination import paginate
 from ..request import backend_of, request_params, vector_collection
 
@@ -116,7 +117,12 @@ class CollectionActions:
             image.sha256,
             params.get("ExternalImageId"),
             [
-                NewFace(box, serialize.confidence(f.detection.score), vector)
+                NewFace(
+                    box,
+                    serialize.confidence(f.detection.score),
+                    vector,
+                    thumbnails.crop(image.pixels, f.detection.box),
+                )
                 for f, box, vector in zip(kept, boxes, vectors, strict=True)
             ],
         )
