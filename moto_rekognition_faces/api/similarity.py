@@ -30,10 +30,17 @@ def from_cosine(cosine: np.ndarray | float) -> np.ndarray:
     return 100.0 / (1.0 + np.exp(-slope * (values - midpoint)))
 
 
+def reaches(score: float, threshold: float) -> bool:
+    """Similarity >= threshold as AWS compares them: both as float32, the precision in which
+    responses carry Similarity and requests carry thresholds, so that a Similarity read from a
+    response and sent back as the threshold always selects that match again."""
+    return bool(np.float32(score) >= np.float32(threshold))
+
+
 def at_least(hits: list[tuple[T, float]], threshold: float) -> list[tuple[T, float]]:
     """Search hits (item, cosine) → (item, Similarity), keeping Similarity >= threshold."""
     scored = ((item, float(from_cosine(cosine))) for item, cosine in hits)
-    return [(item, score) for item, score in scored if score >= threshold]
+    return [(item, score) for item, score in scored if reaches(score, threshold)]
 
 
 def min_cosine(threshold: float) -> float:

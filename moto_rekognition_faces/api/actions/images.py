@@ -55,7 +55,7 @@ class ImageActions:
         matches, unmatched = [], []
         for face, score in zip(target_faces, scores, strict=True):
             compared = serialize.compared_face(face, target.width, target.height)
-            if score >= threshold:
+            if similarity.reaches(score, threshold):
                 matches.append({"Similarity": float(score), "Face": compared})
             else:
                 unmatched.append(compared)
