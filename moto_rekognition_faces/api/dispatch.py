@@ -32,6 +32,7 @@ from .actions.liveness import LivenessActions
 from .actions.ppe import PpeActions
 from .actions.users import UserActions
 from .actions.videos import VideoActions
+from .inspector.recorder import RECORDER
 from .validation import service_model
 
 log = logging.getLogger(__name__)
@@ -73,10 +74,22 @@ def ensure_region(account_id: str, region: str) -> None:
 
 
 def call_action(self: Any) -> Any:
-    """moto's dispatch, after three checks of ours: an unknown operation is answered as AWS does
-    (HTTP 400), a region without Rekognition is refused, and a queued test result is served.
-    An operation neither moto nor this plugin implements gets JSON (HTTP 501), not a crash."""
+    """moto's dispatch (``respond``), with every request and its answer recorded for the
+    inspector page and pytest traces (references only: nothing is parsed here)."""
     action = self._get_action()
+    result = respond(self, action)
+    try:
+        status, _, body = result
+        RECORDER.add(self.current_account, self.region, action, int(status), self.body, body)
+    except Exception:  # recording must never change an answer
+        log.debug("moto-rekognition-faces: %s not recorded", action, exc_info=True)
+    return result
+
+
+def respond(self: Any, action: str) -> Any:
+    """After three checks of ours: an unknown operation is answered as AWS does (HTTP 400), a
+    region without Rekognition is refused, and a queued test result is served. An operation
+    neither moto nor this plugin implements gets JSON (HTTP 501), not a crash."""
     try:
         if action not in service_model().operation_names:
             raise UnknownOperationException(f"Unknown operation {action!r} for Amazon Rekognition.")

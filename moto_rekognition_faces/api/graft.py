@@ -12,6 +12,7 @@ from typing import Any
 from moto.rekognition.responses import RekognitionResponse
 
 from . import control, dispatch
+from .inspector import page
 
 _MISSING = object()
 _originals: dict[str, Any] = {}
@@ -23,10 +24,13 @@ _CLASS_SETTINGS = {"use_raw_body": True}
 
 
 def _register_moto_api_route() -> None:
-    """The test-control route; must be in place before a server first serves /moto-api."""
+    """The test-control route and the inspector page; must be in place before a server first
+    serves /moto-api."""
     from moto.moto_api._internal import urls
 
     urls.url_paths.setdefault(control.ROUTE, control.moto_api_route)
+    urls.url_paths.setdefault(page.ROUTE, page.page_route)
+    urls.url_paths.setdefault(page.IMAGE_ROUTE, page.image_route)
 
 
 def activate() -> None:
