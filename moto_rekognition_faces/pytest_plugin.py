@@ -6,6 +6,10 @@ clients inside it). Turn the plugin off with ``pytest -p no:moto_rekognition_fac
 
 ``rekognition_approx`` compares whole responses with tolerances on their fractional numbers,
 for expectations recorded on one machine and checked on another.
+
+``--rekognition-trace=DIR`` writes one self-contained HTML file per test with each Rekognition
+request, its answer and the image annotated; ``--rekognition-trace-failed-only`` keeps only
+those of failing tests.
 """
 
 from __future__ import annotations
@@ -27,6 +31,62 @@ DEFAULT_REGION = "us-east-1"
 RATIO_MEMBERS = frozenset({"Width", "Height", "Left", "Top", "X", "Y"})
 ANGLE_MEMBERS = frozenset({"Roll", "Yaw", "Pitch"})
 RATIO_TOLERANCE, ANGLE_TOLERANCE, SCORE_TOLERANCE = 0.005, 1.5, 2.0
+
+
+_HEARD = pytest.StashKey[list[Any]]()
+_TRACED = pytest.StashKey[bool]()
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("moto-rekognition-faces")
+    group.addoption(
+        "--rekognition-trace",
+        metavar="DIR",
+        default=None,
+        help="write an HTML trace of each test's Rekognition requests (annotated images) to DIR",
+    )
+    group.addoption(
+        "--rekognition-trace-failed-only",
+        action="store_true",
+        default=False,
+        help="with --rekognition-trace, keep the traces of failing tests only",
+    )
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """While a traced test runs, every Rekognition request it makes is heard."""
+    if not item.config.getoption("rekognition_trace", None):
+        yield
+        return
+    from .api.inspector.recorder import RECORDER
+
+    with RECORDER.listen() as heard:
+        item.stash[_HEARD] = heard
+        yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """Write the trace when the test's outcome is known, before its fixtures are torn down (so
+    images in moto's S3 can still be read)."""
+    outcome = yield
+    report = outcome.get_result()  # type: ignore[attr-defined]
+    heard = item.stash.get(_HEARD, None)
+    if heard is None or item.stash.get(_TRACED, False):
+        return
+    if report.when != "call" and not report.failed:
+        return
+    if item.config.getoption("rekognition_trace_failed_only") and not report.failed:
+        return
+    from pathlib import Path
+
+    from .api.inspector import trace
+
+    item.stash[_TRACED] = True
+    folder = Path(item.config.getoption("rekognition_trace"))
+    failure = report.longreprtext if report.failed else ""
+    trace.write(folder, item.nodeid, report.outcome, heard, failure)
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -186,6 +186,15 @@ def test_one_request_has_its_own_page(server: str) -> None:
     detail = next(a["href"] for a in index.named("a") if re.search(r"\?request=\d+$", a["href"]))
     dom = Elements(browser.dump_dom(urllib.parse.urljoin(server, detail)))
     assert dom.with_class("card") and dom.named("pre")
+    # The CompareFaces of two people: its page says how similar the stranger was.
+    compare = next(
+        a["href"]
+        for a in index.named("a")
+        if "?request=" in a["href"] and "CompareFaces" in a.get("data-op", "")
+    )
+    dom = Elements(browser.dump_dom(urllib.parse.urljoin(server, compare)))
+    labels = [a.get("title", "") for a in dom.with_class("box")]
+    assert any(re.fullmatch(r"no match: Similarity \d+\.\d < 80", x) for x in labels), labels
 
 
 def test_screenshot_renders(server: str, tmp_path: Path) -> None:

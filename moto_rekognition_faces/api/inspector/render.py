@@ -44,8 +44,8 @@ th{background:#eaeef2}
 figure{margin:0}figcaption{font-size:12px;color:#57606a}
 .shot{position:relative;display:inline-block;max-width:100%}
 .shot img{display:block;max-width:100%;height:auto}
-.big .shot img{max-height:70vh}
 .card figure{flex:1 1 45%;min-width:0}.card .shot img{max-height:200px}
+.card.big .shot img{max-height:60vh}
 .box{position:absolute;border:2px solid #bf8700;box-sizing:border-box}
 .box.match{border-color:#1a7f37}.box.miss{border-color:#cf222e}.box.source{border-color:#0969da}
 .label{position:absolute;left:-2px;bottom:100%;white-space:nowrap;font-size:11px;
@@ -154,8 +154,63 @@ def _points(face: Any) -> list[dict[str, Any]]:
     return [p for p in face["Landmarks"] if isinstance(p, dict)]
 
 
-def marks(record: Record, member: str) -> list[Mark]:
-    """The boxes a response gives for the image in ``member``, labelled with what they mean."""
+def _box_center(box: dict[str, Any]) -> tuple[float, float]:
+    return (
+        float(box.get("Left", 0)) + float(box.get("Width", 0)) / 2,
+        float(box.get("Top", 0)) + float(box.get("Height", 0)) / 2,
+    )
+
+
+def unmatched_similarities(record: Record) -> list[float | None]:
+    """For a CompareFaces answer, the Similarity of each unmatched face to the source face (AWS
+    does not return it): the same detector, recognizer and curve run again, at render time and
+    only when asked, so a developer sees by how much a face missed the threshold."""
+    from ...inputs import images
+    from ...vision import embedder, pipeline
+    from .. import serialize, similarity
+
+    unmatched = [f for f in record.response.get("UnmatchedFaces") or [] if isinstance(f, dict)]
+    source_face = record.response.get("SourceImageFace") or {}
+    if not unmatched or not isinstance(source_face.get("BoundingBox"), dict):
+        return []
+    try:
+        loaded = [
+            images.load(record.params.get(m), record.account, record.region, m)
+            for m in ("SourceImage", "TargetImage")
+        ]
+    except Exception:  # the image is gone (S3 after a reset) or unusable
+        return [None] * len(unmatched)
+
+    def nearest(image: Any, box: dict[str, Any]) -> Any:
+        faces = pipeline.find_faces(image.pixels)
+        cx, cy = _box_center(box)
+
+        def distance(face: Any) -> float:
+            fx, fy = _box_center(serialize.bounding_box(face.box, image.width, image.height))
+            return (fx - cx) ** 2 + (fy - cy) ** 2
+
+        return min(faces, key=distance) if faces else None
+
+    source, target = loaded
+    probe_face = nearest(source, source_face["BoundingBox"])
+    if probe_face is None:
+        return [None] * len(unmatched)
+    probe = embedder.embed(source.pixels, [probe_face.points5])[0]
+    scores: list[float | None] = []
+    for face in unmatched:
+        found = nearest(target, face.get("BoundingBox") or {})
+        if found is None:
+            scores.append(None)
+            continue
+        vector = embedder.embed(target.pixels, [found.points5])[0]
+        scores.append(float(similarity.from_cosine(float(vector @ probe))))
+    return scores
+
+
+def marks(record: Record, member: str, explain: bool = False) -> list[Mark]:
+    """The boxes a response gives for the image in ``member``, labelled with what they mean;
+    ``explain`` also works out what the response leaves out (how similar unmatched faces
+    were), which runs the models again."""
     r, op = record.response, record.operation
     found: list[Mark] = []
 
@@ -177,8 +232,13 @@ def marks(record: Record, member: str) -> list[Mark]:
                 face = match.get("Face") or {}
                 label = f"Similarity {_num(match.get('Similarity'))}"
                 add(face.get("BoundingBox"), label, "match", _points(face))
-            for face in items("UnmatchedFaces"):
-                add(face.get("BoundingBox"), f"no match (< {threshold})", "miss", _points(face))
+            scores = unmatched_similarities(record) if explain else []
+            for index, face in enumerate(items("UnmatchedFaces")):
+                score = scores[index] if index < len(scores) else None
+                label = f"no match (< {threshold})"
+                if score is not None:
+                    label = f"no match: Similarity {score:.1f} < {threshold}"
+                add(face.get("BoundingBox"), label, "miss", _points(face))
     elif op == "IndexFaces":
         for record_ in items("FaceRecords"):
             face, detail = record_.get("Face") or {}, record_.get("FaceDetail") or {}
@@ -318,7 +378,7 @@ def request_html(
     status = f"<span class='{'ok' if record.ok else 'err'}'>{record.status}</span>"
     title = f"#{record.seq} {esc(record.operation)}"
     if href is not None:
-        title = f"<a href='{esc(href)}'>{title}</a>"
+        title = f"<a href='{esc(href)}' data-op='{esc(record.operation)}'>{title}</a>"
     parts = [
         f"<div class='card{' big' if big else ''}' id='request-{record.seq}'>",
         f"<h3>{title} {status}</h3>",
@@ -334,7 +394,7 @@ def request_html(
         problem = None
         if src is None:
             problem = "image not available"
-        drawn = marks(record, member) if record.ok else []
+        drawn = marks(record, member, explain=big) if record.ok else []
         shots.append(figure(src, problem, drawn, member))
     if shots:
         parts.append(f"<div class='shots'>{''.join(shots)}</div>")
@@ -359,7 +419,7 @@ def trace(test_id: str, outcome: str, records: list[Record], longrepr: str = "")
     body = [f"<p>{esc(test_id)}: <b class='{'ok' if outcome == 'passed' else 'err'}'>"]
     body.append(f"{esc(outcome)}</b>, {len(records)} Rekognition request(s)</p>")
     if longrepr:
-        body.append(f"<details><summary>failure</summary>{pretty_text(longrepr)}</details>")
+        body.append(f"<details open><summary>failure</summary>{pretty_text(longrepr)}</details>")
     body.extend(request_html(record, trace_source, big=True) for record in records)
     if not records:
         body.append("<p>No Rekognition request was made.</p>")
