@@ -115,11 +115,11 @@ def test_missing_model_file_names_the_file_and_the_fix(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = copy_models(tmp_path)
-    (folder / "2d106det.onnx").unlink()
+    (folder / "face_landmark.onnx").unlink()
     monkeypatch.setenv("MOTO_REKOGNITION_FACES_MODELS", str(folder))
     with pytest.raises(models.ModelFileError) as caught:
-        models.model_path("2d106det.onnx")
-    assert "2d106det.onnx" in str(caught.value) and "is missing" in str(caught.value)
+        models.model_path("face_landmark.onnx")
+    assert "face_landmark.onnx" in str(caught.value) and "is missing" in str(caught.value)
     assert "build_models.py" in str(caught.value)
 
 

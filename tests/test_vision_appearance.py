@@ -14,7 +14,7 @@ import cv2
 import numpy as np
 import pytest
 
-from moto_rekognition_faces.vision import appearance, landmarks, pipeline
+from moto_rekognition_faces.vision import appearance, iris, landmarks, pipeline
 from moto_rekognition_faces.vision.appearance import Appearance, Cues
 from tests.support.assets import asset_path
 from tests.support.covers import masked
@@ -52,7 +52,8 @@ def largest(image: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def judge(image: np.ndarray, face: tuple[np.ndarray, np.ndarray] | None = None) -> Appearance:
     points, box = face if face is not None else largest(image)
-    return appearance.estimate(image, points, box)
+    gaze = iris.predict(image, points)  # EyesOpen reads the iris model's lids, as the pipeline
+    return appearance.estimate(image, points, box, iris_openness=iris.openness(gaze))
 
 
 # --------------------------------------------------------------------------- clear cases

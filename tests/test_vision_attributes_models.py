@@ -198,7 +198,9 @@ def eye_box(points: np.ndarray, indices: list[int]) -> tuple[float, float, float
 
 
 def inside(point: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
-    margin = 0.1 * (box[2] - box[0])
+    """Within the eye's box, with a margin of a fifth of the eye's width (the lids of the face
+    mesh's 106-point layout sit about 0.03 eye distances from where 2d106det put them)."""
+    margin = 0.2 * (box[2] - box[0])
     return (
         box[0] - margin <= point[0] <= box[2] + margin
         and box[1] - margin <= point[1] <= box[3] + margin

@@ -55,7 +55,8 @@ class Selection:
             age_gender=bool(members & {"AgeRange", "Gender"}),
             # Smile blends the landmarks' verdict with the emotion model's HAPPY.
             emotions=bool(members & {"Emotions", "Smile"}),
-            gaze=("EyeDirection" in members) or self.all_landmarks,  # pupils
+            # pupils; EyesOpen reads the iris model's lid contour too
+            gaze=bool(members & {"EyeDirection", "EyesOpen"}) or self.all_landmarks,
             appearance=bool(members & APPEARANCE_MEMBERS),
         )
 

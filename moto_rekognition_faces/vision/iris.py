@@ -203,6 +203,12 @@ def predict_many(image_bgr: np.ndarray, points106_list: list[np.ndarray]) -> lis
     return [_combine(readings[i], readings[i + 1]) for i in range(0, len(readings), 2)]
 
 
+def openness(gaze: Gaze) -> float | None:
+    """Lid gap over eye width from the model's own contour, both eyes averaged (EyesOpen)."""
+    eyes = [eye.openness for eye in (gaze.left, gaze.right) if eye is not None]
+    return float(np.mean(eyes)) if eyes else None
+
+
 def predict(image_bgr: np.ndarray, points106: np.ndarray) -> Gaze:
     """Pupils, gaze and its confidence for one face, from its 106 landmarks."""
     return predict_many(image_bgr, [points106])[0]

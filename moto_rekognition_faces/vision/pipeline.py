@@ -82,6 +82,10 @@ def analyze(
         for face in faces:
             happy = face.emotions["HAPPY"] / 100.0 if face.emotions else None  # 0..1
             face.appearance = appearance.estimate(
-                image_bgr, face.points106, face.detection.box, happy=happy
+                image_bgr,
+                face.points106,
+                face.detection.box,
+                happy=happy,
+                iris_openness=iris.openness(face.gaze) if face.gaze else None,
             )
     return faces

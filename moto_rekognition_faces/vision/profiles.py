@@ -43,12 +43,12 @@ class Profile:
 PROFILES: dict[str, Profile] = {
     "default": Profile(
         name="default",
-        recognizer="w600k_mbf.onnx",  # TODO(issue 13): SFace once its calibration is done
-        dimensions=512,
-        pixel_mean=127.5,
-        pixel_scale=127.5,
-        landmarks="2d106det",
-        similarity_midpoint=0.36,
+        recognizer="sface_2021dec.onnx",
+        dimensions=128,
+        pixel_mean=0.0,  # SFace's graph scales its 0..255 input itself
+        pixel_scale=1.0,
+        landmarks="face_mesh",
+        similarity_midpoint=0.47,
         similarity_slope=30.0,
     ),
     "insightface": Profile(

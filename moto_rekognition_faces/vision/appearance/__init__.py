@@ -132,12 +132,15 @@ def estimate(
     box: np.ndarray | None = None,
     *,
     happy: float | None = None,
+    iris_openness: float | None = None,
 ) -> Appearance:
     """Every boolean attribute of one face.
 
-    ``points106`` are the face's 2d106det landmarks in image pixels; ``box`` (x1, y1, x2, y2)
-    is the detector box, used only to notice a face cut by the image edge; ``happy`` is an
-    optional HAPPY score from an emotion model (0..1, or 0..100 percent), blended into Smile.
+    ``points106`` are the face's landmarks in the 106-point layout, in image pixels; ``box``
+    (x1, y1, x2, y2) is the detector box, used only to notice a face cut by the image edge;
+    ``happy`` is an optional HAPPY score from an emotion model (0..1, or 0..100 percent),
+    blended into Smile; ``iris_openness`` the iris model's lid gap over eye width (both eyes
+    averaged), which EyesOpen prefers to the landmarks' when given.
     """
     cues = measure(image_bgr, points106)
     if box is not None:
@@ -147,7 +150,7 @@ def estimate(
     hidden_mouth = covered if cues.colour else 0.0
     probabilities = {
         "smile": smile(cues, hidden_mouth, happy),
-        "eyes_open": eyes_open(cues, dark),
+        "eyes_open": eyes_open(cues, dark, iris_openness),
         "mouth_open": mouth_open(cues, hidden_mouth),
         "eyeglasses": eyeglasses(cues, dark),
         "sunglasses": dark,

@@ -16,6 +16,10 @@ EYES_OPEN = {
     "face_mesh": (0.21, 0.02),  # eye_openness: closed 0.16-0.21, open mostly 0.21-0.43
     "2d106det": (0.17, 0.025),  # closed 0.06-0.15, open mostly 0.18-0.49
 }
+# The iris model's own lid contour, on a 64-px crop of each eye, closes on a blink where the
+# mesh does not: closed 0.09-0.12 (a half-closed blink 0.15), open 0.13-0.30. Preferred when
+# the iris model ran.
+IRIS_EYES_OPEN = (0.128, 0.016)
 MOUTH_OPEN = {
     "face_mesh": (0.095, 0.02),  # mouth_gap: closed lips 0.01-0.09, parted mostly 0.10-0.43
     "2d106det": (0.105, 0.02),  # closed lips 0.00-0.09, parted mostly 0.12-0.38
@@ -34,15 +38,19 @@ def ratio(points: np.ndarray, a: int, b: int, c: int, d: int) -> float:
     )
 
 
-def eyes_open(cues: Cues, sunglasses: float = 0.0) -> float:
+def eyes_open(cues: Cues, sunglasses: float = 0.0, iris_openness: float | None = None) -> float:
     """P(eyes open) from the lid gap over the eye width, at the eye centre, both eyes averaged.
 
-    The ratio does not depend on the face size; its threshold depends on the landmark model
+    The ratio does not depend on the face size; its threshold depends on where the lids come
+    from: the iris model's eye contour when it ran (``iris_openness``), else the landmark model
     (``EYES_OPEN``). Behind dark lenses the points are guesses: the evidence is discounted by
     the sunglasses probability.
     """
-    threshold = EYES_OPEN[profiles.active().landmarks]
-    return shrink(probability_above(cues.eye_openness, *threshold), 1.0 - sunglasses)
+    if iris_openness is not None:
+        p = probability_above(iris_openness, *IRIS_EYES_OPEN)
+    else:
+        p = probability_above(cues.eye_openness, *EYES_OPEN[profiles.active().landmarks])
+    return shrink(p, 1.0 - sunglasses)
 
 
 def mouth_open(cues: Cues, masked: float = 0.0) -> float:
