@@ -202,3 +202,22 @@ def test_screenshot_renders(server: str, tmp_path: Path) -> None:
     pixels: Any = cv2.imread(str(shot))
     assert pixels is not None and pixels.shape[:2] == (900, 1280)
     assert float(pixels.std()) > 10  # not a blank page
+
+
+@pytest.mark.parametrize("kept", ["1", "0"])
+def test_in_memory_thumbnails_and_their_opt_out(
+    moto_server: str, monkeypatch: pytest.MonkeyPatch, aws_credentials: None, kept: str
+) -> None:
+    """Without a state folder thumbnails live in memory; THUMBNAILS=0 keeps none at all."""
+    monkeypatch.setenv("MOTO_REKOGNITION_FACES_THUMBNAILS", kept)
+    urllib.request.urlopen(
+        urllib.request.Request(f"{moto_server}/moto-api/reset", data=b"", method="POST")
+    ).close()
+    rekognition = boto3.client("rekognition", region_name=REGION, endpoint_url=moto_server)
+    rekognition.create_collection(CollectionId="memory")
+    rekognition.index_faces(CollectionId="memory", Image={"Bytes": samples.read("astronaut")})
+    url = f"{moto_server}/moto-api/rekognition/?account={ACCOUNT}&region={REGION}"
+    dom = Elements(browser.dump_dom(f"{url}&collection=memory"))
+    thumbs = [a for a in dom.named("img") if a["src"].startswith("data:image/jpeg;base64,")]
+    assert len(dom.with_class("face")) == 1
+    assert len(thumbs) == (1 if kept == "1" else 0)

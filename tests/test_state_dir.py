@@ -142,6 +142,7 @@ def test_reset_empties_the_state_folder(tmp_path: Path) -> None:
         assert client(url).list_collections()["CollectionIds"] == []
     with sqlite3.connect(tmp_path / store.FILE_NAME) as db:
         assert db.execute("SELECT count(*) FROM faces").fetchone() == (0,)
+        assert db.execute("SELECT count(*) FROM thumbnails").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM collections").fetchone() == (0,)
 
 

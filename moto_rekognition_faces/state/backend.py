@@ -110,8 +110,6 @@ class FacesBackend(BaseBackend):
                     confidence=row["confidence"],
                     user_id=row["user_id"],
                 )
-                if row["thumbnail"] is not None:
-                    collection.thumbnails[row["face_id"]] = row["thumbnail"]
             vectors = np.frombuffer(b"".join(row["vector"] for row in faces), np.float32)
             collection.vectors.add_many(
                 [row["face_id"] for row in faces], vectors.reshape(len(faces), -1)

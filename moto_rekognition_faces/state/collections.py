@@ -100,7 +100,8 @@ class Collection:
     user_vectors: VectorIndex = field(default_factory=VectorIndex)
     face_model_version: str = FACE_MODEL_VERSION
     profile: str = "default"  # the model profile whose vectors the collection holds
-    thumbnails: dict[str, bytes] = field(default_factory=dict)  # FaceId → JPEG crop
+    # FaceId → JPEG crop, in memory only when state is not durable (else read from the store)
+    thumbnails: dict[str, bytes] = field(default_factory=dict)
 
     def refresh_user_vector(self, user: User) -> None:
         """Recompute a user's vector: the normalised mean of its faces' unit vectors."""
@@ -218,7 +219,7 @@ class Collections:
             for face, new in zip(stored, new_faces, strict=True):
                 collection.faces[face.face_id] = face
                 collection.vectors.add(face.face_id, new.vector)
-                if new.thumbnail is not None:
+                if new.thumbnail is not None and not self.store.durable:  # else on disk only
                     collection.thumbnails[face.face_id] = new.thumbnail
             collection.indexed_images[key] = face_ids
             return stored

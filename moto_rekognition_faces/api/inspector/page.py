@@ -20,8 +20,8 @@ ROUTE = "{0}/moto-api/rekognition/$"
 IMAGE_ROUTE = "{0}/moto-api/rekognition/image$"
 BASE = "/moto-api/rekognition/"
 FACES_PER_PAGE = 120
-USERS_PER_PAGE = 50
-FACES_PER_USER_SHOWN = 12
+USERS_PER_PAGE = 25
+FACES_PER_USER_SHOWN = 6
 HTML = {"Content-Type": "text/html; charset=utf-8"}
 
 _images: OrderedDict[tuple[int, str], bytes | str] = OrderedDict()  # recent display copies
@@ -138,10 +138,10 @@ def index_view() -> str:
     return render.document("Rekognition: what the mock sees", "".join(body), nav())
 
 
-def _face_tile(collection: Any, face_id: str) -> str:
+def _face_tile(collection: Any, face_id: str, thumbs: dict[str, bytes]) -> str:
     esc = render.esc
     face = collection.faces[face_id]
-    thumb = collection.thumbnails.get(face_id)
+    thumb = thumbs.get(face_id)
     image = (
         f"<img src='{render.data_uri(thumb)}' alt='face {esc(face_id)}'>"
         if thumb
@@ -172,14 +172,18 @@ def collection_view(query: dict[str, str]) -> tuple[int, str]:
         pages = max((len(face_ids) + FACES_PER_PAGE - 1) // FACES_PER_PAGE, 1)
         page = min(page, pages)
         shown = face_ids[(page - 1) * FACES_PER_PAGE : page * FACES_PER_PAGE]
-        tiles = [_face_tile(collection, face_id) for face_id in shown]
         users = list(collection.users.values())
         user_pages = max((len(users) + USERS_PER_PAGE - 1) // USERS_PER_PAGE, 1)
         users_page = min(users_page, user_pages)
+        users = users[(users_page - 1) * USERS_PER_PAGE : users_page * USERS_PER_PAGE]
+        wanted = shown + [f for u in users for f in u.face_ids[:FACES_PER_USER_SHOWN]]
+        thumbs = {f: collection.thumbnails[f] for f in wanted if f in collection.thumbnails}
+        thumbs |= backend.store.thumbnails(collection_id, wanted)
+        tiles = [_face_tile(collection, face_id, thumbs) for face_id in shown]
         user_rows = []
-        for user in users[(users_page - 1) * USERS_PER_PAGE : users_page * USERS_PER_PAGE]:
+        for user in users:
             faces = [
-                _face_tile(collection, f)
+                _face_tile(collection, f, thumbs)
                 for f in user.face_ids[:FACES_PER_USER_SHOWN]
                 if f in collection.faces
             ]
