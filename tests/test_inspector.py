@@ -117,6 +117,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             SourceImage=astronaut, TargetImage={"Bytes": samples.read("grace_hopper")}
         )
         rekognition.detect_faces(Image={"Bytes": samples.read("grace_hopper")}, Attributes=["ALL"])
+        rekognition.search_faces_by_image(CollectionId="staff", Image=astronaut)
         with pytest.raises(rekognition.exceptions.InvalidParameterException):
             rekognition.describe_collection(CollectionId=INJECTED)
         yield url
@@ -143,6 +144,10 @@ def test_recent_requests_show_annotated_images(server: str) -> None:
     assert any(label.startswith("indexed ") for label in labels)
     assert len(dom.with_class("pt")) >= 30  # landmarks of DetectFaces with ALL
     assert "0 match(es) at SimilarityThreshold 80, 1 face(s) below it" in text
+    # A search shows the faces it matched, as the collection holds them.
+    hits = [a for a in dom.named("img") if "hit" in a.get("class", "").split()]
+    assert len(hits) == 1 and hits[0]["src"].startswith("data:image/jpeg;base64,")
+    assert "(eileen)" in text
     # The request that tried to inject markup is shown as text, never as markup.
     assert INJECTED in text and not dom.named("script")
     images = [a["src"] for a in dom.named("img") if "/moto-api/rekognition/image?" in a["src"]]

@@ -58,6 +58,7 @@ figure{margin:0}figcaption{font-size:12px;color:#57606a}
   overflow:hidden;text-overflow:ellipsis}
 .face img,.noimg{width:64px;height:64px;object-fit:contain;display:block;background:#eaeef2}
 ul.notes{margin:4px 0;padding-left:18px}
+img.hit{width:32px;height:32px;object-fit:contain;vertical-align:middle}
 pre{background:#f6f8fa;border:1px solid #d0d7de;padding:6px;overflow:auto;max-height:400px;
   font-size:12px;white-space:pre-wrap;word-break:break-all}
 .pager{margin:8px 0}
@@ -321,6 +322,22 @@ def figure(src: str | None, problem: str | None, found: Iterable[Mark], caption:
 # -- one request -----------------------------------------------------------------------------
 
 
+def stored_thumbnails(record: Record, face_ids: list[str]) -> dict[str, bytes]:
+    """Thumbnails of faces of the request's collection, while it still holds them."""
+    from ...state.backend import faces_backends
+
+    collection_id = record.params.get("CollectionId")
+    backend = faces_backends.get(record.account, {}).get(record.region)  # type: ignore[call-overload]
+    if backend is None or not isinstance(collection_id, str) or not face_ids:
+        return {}
+    with backend.lock:
+        collection = backend.collections.by_id.get(collection_id)
+        if collection is None:
+            return {}
+        found = {f: collection.thumbnails[f] for f in face_ids if f in collection.thumbnails}
+        return found | backend.store.thumbnails(collection_id, face_ids)
+
+
 def summary(record: Record) -> list[str]:
     """Short lines saying what the answer means (escaped HTML)."""
     r, op, lines = record.response, record.operation, []
@@ -345,11 +362,20 @@ def summary(record: Record) -> list[str]:
                 )
     elif op in ("SearchFaces", "SearchFacesByImage"):
         threshold = record.params.get("FaceMatchThreshold", 80)
-        for match in r.get("FaceMatches") or []:
+        matches = [m for m in r.get("FaceMatches") or [] if isinstance(m, dict)]
+        shown = stored_thumbnails(
+            record, [str((m.get("Face") or {}).get("FaceId")) for m in matches]
+        )
+        for match in matches:
             face = match.get("Face") or {}
+            thumb = shown.get(str(face.get("FaceId")))
+            image = (
+                f"<img class='hit' src='{data_uri(thumb)}' alt='matched face'> " if thumb else ""
+            )
+            external = face.get("ExternalImageId", "no ExternalImageId")
             lines.append(
-                f"Similarity {esc(_num(match.get('Similarity')))}: {esc(face.get('FaceId'))}"
-                f" ({esc(face.get('ExternalImageId', 'no ExternalImageId'))})"
+                f"{image}Similarity {esc(_num(match.get('Similarity')))}: "
+                f"{esc(face.get('FaceId'))} ({esc(external)})"
             )
         if not r.get("FaceMatches"):
             lines.append(f"no face at FaceMatchThreshold {esc(threshold)} or above")
