@@ -93,3 +93,40 @@ def thumbnails_kept() -> bool:
     """Small JPEG crops of indexed faces, for the inspector page (about 2 KB a face);
     ``MOTO_REKOGNITION_FACES_THUMBNAILS=0`` keeps none."""
     return _get("THUMBNAILS", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
+def result_cache_enabled() -> bool:
+    """Pipeline results are computed once per image bytes and options (they are deterministic);
+    ``MOTO_REKOGNITION_FACES_CACHE=off`` computes every request afresh."""
+    return _get("CACHE", "on").strip().lower() not in {"0", "false", "no", "off"}
+
+
+_default_result_cache_dir: Path | None = None
+
+
+def result_cache_dir() -> Path | None:
+    """``MOTO_REKOGNITION_FACES_CACHE_DIR``: a folder where results are also kept across
+    processes; unset, the folder the pytest plugin chose in pytest's cache, else memory only."""
+    if not result_cache_enabled():
+        return None
+    value = _get("CACHE_DIR", "").strip()
+    if not value:
+        return _default_result_cache_dir
+    return Path(value).expanduser().resolve()
+
+
+def set_default_result_cache_dir(folder: Path | None) -> None:
+    """The folder used when ``MOTO_REKOGNITION_FACES_CACHE_DIR`` is unset (this process only)."""
+    global _default_result_cache_dir
+    _default_result_cache_dir = folder
+
+
+def result_cache_max_mb() -> int:
+    """The bound of the on-disk result cache, in MB (least recently used results go first)."""
+    return int(_get("CACHE_MAX_MB", "256"))
+
+
+def warmup_enabled() -> bool:
+    """Once a mock starts, the models a first request needs load on a background thread;
+    ``MOTO_REKOGNITION_FACES_WARMUP=off`` leaves every model to load on first use."""
+    return _get("WARMUP", "on").strip().lower() not in {"0", "false", "no", "off"}

@@ -51,6 +51,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         default=False,
         help="with --rekognition-trace, keep the traces of failing tests only",
     )
+    group.addoption(
+        "--rekognition-no-cache",
+        action="store_true",
+        default=False,
+        help="keep no pipeline results on disk between runs (they are kept in pytest's cache "
+        "folder by default; MOTO_REKOGNITION_FACES_CACHE=off turns the cache off entirely)",
+    )
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -95,6 +102,21 @@ def pytest_configure(config: pytest.Config) -> None:
     except profiles.ProfileError as exc:
         raise pytest.UsageError(f"moto-rekognition-faces: {exc}") from None
     activate()
+    _keep_results_in_pytest_cache(config)
+
+
+def _keep_results_in_pytest_cache(config: pytest.Config) -> None:
+    """Results of the pipeline survive the run in pytest's own cache folder, so the next run
+    over the same photos loads no model (unless the option, the variable or a missing cache
+    provider says otherwise). The folder is named for this process only: children started by
+    tests read ``MOTO_REKOGNITION_FACES_CACHE_DIR`` and nothing else."""
+    from . import config as settings
+
+    if config.getoption("rekognition_no_cache", False) or settings.result_cache_dir():
+        return
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        settings.set_default_result_cache_dir(cache.mkdir("moto-rekognition-faces"))
 
 
 @pytest.fixture

@@ -11,8 +11,10 @@ import json
 import threading
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import onnxruntime as ort
+if TYPE_CHECKING:
+    import onnxruntime as ort
 
 from .. import config
 from . import profiles
@@ -75,17 +77,24 @@ def model_path(filename: str) -> Path:
 
 _sessions: dict[Path, ort.InferenceSession] = {}
 _lock = threading.Lock()
+_file_locks: dict[Path, threading.Lock] = {}
 
 
 def session(filename: str) -> ort.InferenceSession:
-    """The shared onnxruntime session for a weight file, created on first use."""
+    """The shared onnxruntime session for a weight file, created on first use (one lock per
+    file, so the warm-up thread building one model never holds up a request building another;
+    onnxruntime is imported here, on first need)."""
     key = _folder_of(filename) / filename
     found = _sessions.get(key)
     if found is not None:
         return found
     with _lock:
+        file_lock = _file_locks.setdefault(key, threading.Lock())
+    with file_lock:
         found = _sessions.get(key)
         if found is None:
+            import onnxruntime as ort
+
             options = ort.SessionOptions()
             options.log_severity_level = 3
             threads = config.ort_threads()

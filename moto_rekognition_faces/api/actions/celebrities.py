@@ -12,7 +12,7 @@ from typing import Any
 
 from ...errors import ResourceNotFoundException
 from ...inputs import images
-from ...vision import embedder, pipeline
+from ...vision import cache
 from .. import serialize, similarity
 from ..request import backend_of, request_params
 
@@ -35,8 +35,8 @@ class CelebrityActions:
         params = request_params(self, "RecognizeCelebrities")
         catalogue = backend_of(self).celebrities
         image = images.load(params.get("Image"), self.current_account, self.region)
-        faces = pipeline.analyze(image.pixels, max_faces=MAX_CELEBRITY_FACES)
-        vectors = embedder.embed(image.pixels, [f.detection.points5 for f in faces])
+        faces = cache.analyze(image, max_faces=MAX_CELEBRITY_FACES)
+        vectors = cache.embed(image, [f.detection.points5 for f in faces])
         known = list(catalogue.values())
         recognized, unrecognized = [], []
         for face, vector in zip(faces, vectors, strict=True):

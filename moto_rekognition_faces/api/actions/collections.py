@@ -8,7 +8,7 @@ from typing import Any
 from ...errors import InvalidParameterException
 from ...inputs import images
 from ...state.collections import FACE_MODEL_VERSION, NewFace, StoredFace
-from ...vision import embedder, pipeline, profiles
+from ...vision import cache, profiles
 from ...vision.results import FaceAnalysis
 from .. import attributes, face_filter, serialize, similarity
 from ..inspector import thumbnails
@@ -90,7 +90,7 @@ class CollectionActions:
         vector_collection(backend, collection_id)  # fail fast, before any inference
         image = images.load(params.get("Image"), self.current_account, self.region)
         selection = attributes.select(params.get("DetectionAttributes"))
-        faces = pipeline.analyze(image.pixels, selection.needs)
+        faces = cache.analyze(image, selection.needs)
 
         level = params.get("QualityFilter", "AUTO")
         unindexed: list[tuple[FaceAnalysis, list[str]]] = []
@@ -110,7 +110,7 @@ class CollectionActions:
             unindexed += [(f, ["EXCEEDS_MAX_FACES"]) for f in kept if id(f) not in chosen]
             kept = [f for f in kept if id(f) in chosen]
 
-        vectors = embedder.embed(image.pixels, [f.detection.points5 for f in kept])
+        vectors = cache.embed(image, [f.detection.points5 for f in kept])
         boxes = [serialize.bounding_box(f.detection.box, image.width, image.height) for f in kept]
         stored = backend.collections.index_faces(
             collection_id,
@@ -205,11 +205,11 @@ class CollectionActions:
         vector_collection(backend, collection_id)
         image = images.load(params.get("Image"), self.current_account, self.region)
         level = params.get("QualityFilter", "NONE")
-        faces = [f for f in pipeline.analyze(image.pixels) if face_filter.passes(f, level)]
+        faces = [f for f in cache.analyze(image) if face_filter.passes(f, level)]
         if not faces:
             raise InvalidParameterException(NO_FACES_MESSAGE)
         face = faces[0]  # the largest
-        query = embedder.embed(image.pixels, [face.detection.points5])[0]
+        query = cache.embed(image, [face.detection.points5])[0]
         threshold = float(params.get("FaceMatchThreshold", DEFAULT_FACE_MATCH_THRESHOLD))
         hits = backend.collections.search(
             collection_id,

@@ -7,7 +7,7 @@ import json
 from ... import config
 from ...errors import InvalidParameterException
 from ...inputs import images
-from ...vision import embedder, pipeline
+from ...vision import cache
 from .. import attributes, face_filter, serialize, similarity
 from ..request import request_params
 
@@ -25,7 +25,7 @@ class ImageActions:
         params = request_params(self, "DetectFaces")
         image = images.load(params.get("Image"), self.current_account, self.region)
         selection = attributes.select(params.get("Attributes"))
-        faces = pipeline.analyze(image.pixels, selection.needs)
+        faces = cache.analyze(image, selection.needs)
         details = [serialize.face_detail(f, image.width, image.height, selection) for f in faces]
         return json.dumps({"FaceDetails": details})
 
@@ -39,18 +39,18 @@ class ImageActions:
         target = images.load(
             params.get("TargetImage"), self.current_account, self.region, "TargetImage"
         )
-        source_faces = [f for f in pipeline.analyze(source.pixels) if face_filter.passes(f, level)]
+        source_faces = [f for f in cache.analyze(source) if face_filter.passes(f, level)]
         if not source_faces:
             raise InvalidParameterException(NO_FACES_MESSAGE)
         source_face = source_faces[0]  # largest first
-        detected = pipeline.analyze(target.pixels)
+        detected = cache.analyze(target)
         if not detected and config.faceless_target_is_error():
             raise InvalidParameterException(NO_FACES_MESSAGE)
         # Faces the quality filter removes are not compared, and reported nowhere.
         target_faces = [f for f in detected if face_filter.passes(f, level)]
 
-        probe = embedder.embed(source.pixels, [source_face.detection.points5])[0]
-        gallery = embedder.embed(target.pixels, [f.detection.points5 for f in target_faces])
+        probe = cache.embed(source, [source_face.detection.points5])[0]
+        gallery = cache.embed(target, [f.detection.points5 for f in target_faces])
         scores = similarity.from_cosine(gallery @ probe) if len(target_faces) else []
         matches, unmatched = [], []
         for face, score in zip(target_faces, scores, strict=True):

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 from ...inputs import images
-from ...vision import ppe
+from ...vision import cache, ppe
 from .. import serialize
 from ..request import request_params
 
@@ -106,7 +106,7 @@ class PpeActions:
     def detect_protective_equipment(self) -> str:
         params = request_params(self, "DetectProtectiveEquipment")
         image = images.load(params.get("Image"), self.current_account, self.region, limits=LIMITS)
-        found = ppe.analyze(image.pixels)
+        found = cache.ppe(image)
         persons = [
             _person_json(person, index, image.width, image.height)
             for index, person in enumerate(found)

@@ -15,7 +15,7 @@ from typing import Any
 from ...errors import InvalidParameterException
 from ...inputs import images
 from ...state.collections import FACE_MODEL_VERSION, User
-from ...vision import embedder, pipeline
+from ...vision import cache
 from .. import face_filter, serialize, similarity
 from ..pagination import paginate
 from ..request import backend_of, request_params, vector_collection
@@ -166,7 +166,7 @@ class UserActions:
         level = params.get("QualityFilter", "NONE")
         searched = None
         unsearched = []
-        for face in pipeline.analyze(image.pixels):
+        for face in cache.analyze(image):
             reasons = face_filter.rejection_reasons(face, level)
             if not reasons and searched is None:
                 searched = face  # the largest usable face
@@ -175,7 +175,7 @@ class UserActions:
             unsearched.append({"FaceDetails": detail, "Reasons": reasons or ["FACE_NOT_LARGEST"]})
         body: dict[str, Any] = {"UserMatches": [], "FaceModelVersion": FACE_MODEL_VERSION}
         if searched is not None:
-            query = embedder.embed(image.pixels, [searched.detection.points5])[0]
+            query = cache.embed(image, [searched.detection.points5])[0]
             threshold = float(params.get("UserMatchThreshold", DEFAULT_USER_MATCH_THRESHOLD))
             hits = backend.users.search(
                 collection_id,
