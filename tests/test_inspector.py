@@ -21,6 +21,7 @@ from moto_rekognition_faces.state import store
 from moto_rekognition_faces.state.collections import StoredFace
 from tests.conftest import photo
 from tests.support import browser
+from tests.support.assets import asset_path
 from tests.support.cli import standalone_server
 
 ACCOUNT, REGION = "123456789012", "us-east-1"
@@ -91,7 +92,8 @@ def prefill(folder: Path, count: int) -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     folder = tmp_path_factory.mktemp("inspected")
     prefill(folder, BIG)
-    with standalone_server(args=("--state-dir", str(folder))) as url:
+    sync = {"MOTO_REKOGNITION_FACES_VIDEO_SYNC": "1"}
+    with standalone_server(env=sync, args=("--state-dir", str(folder))) as url:
         rekognition = boto3.client(
             "rekognition",
             region_name=REGION,
@@ -118,6 +120,19 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         )
         rekognition.detect_faces(Image={"Bytes": samples.read("grace_hopper")}, Attributes=["ALL"])
         rekognition.search_faces_by_image(CollectionId="staff", Image=astronaut)
+        s3 = boto3.client(
+            "s3",
+            region_name=REGION,
+            endpoint_url=url,
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+        )
+        s3.create_bucket(Bucket="videos")
+        s3.put_object(
+            Bucket="videos", Key="man.mp4", Body=asset_path("single_face_video").read_bytes()
+        )
+        video = {"S3Object": {"Bucket": "videos", "Name": "man.mp4"}}
+        rekognition.start_face_search(Video=video, CollectionId="staff")  # finished (SYNC)
         with pytest.raises(rekognition.exceptions.InvalidParameterException):
             rekognition.describe_collection(CollectionId=INJECTED)
         yield url
@@ -226,3 +241,14 @@ def test_in_memory_thumbnails_and_their_opt_out(
     thumbs = [a for a in dom.named("img") if a["src"].startswith("data:image/jpeg;base64,")]
     assert len(dom.with_class("face")) == 1
     assert len(thumbs) == (1 if kept == "1" else 0)
+
+
+def test_a_video_job_shows_its_sampled_frames_with_their_results(server: str) -> None:
+    index = Elements(browser.dump_dom(f"{server}/moto-api/rekognition/"))
+    assert f"StartFaceSearch {ACCOUNT} {REGION} SUCCEEDED s3://videos/man.mp4" in index.all_text
+    link = next(a["href"] for a in index.named("a") if "job=" in a.get("href", ""))
+    dom = Elements(browser.dump_dom(urllib.parse.urljoin(server, link)))
+    frames = [a for a in dom.named("img") if a["src"].startswith("data:image/jpeg;base64,")]
+    assert 1 <= len(frames) <= page.FRAMES_SHOWN
+    labels = [a.get("title", "") for a in dom.with_class("box")]
+    assert labels and all(label.startswith("person ") for label in labels)

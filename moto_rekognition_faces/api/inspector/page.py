@@ -100,8 +100,10 @@ def index_view() -> str:
                 )
             for job in backend.jobs.by_id.values():
                 s3 = (job.video or {}).get("S3Object") or {}
+                link = href(account=account, region=region, job=job.job_id)
                 jobs.append(
-                    f"<tr><td title='{esc(job.job_id)}'>{esc(job.job_id[:12])}…</td>"
+                    f"<tr><td title='{esc(job.job_id)}'>"
+                    f"<a href='{esc(link)}'>{esc(job.job_id[:12])}…</a></td>"
                     f"<td>{esc(job.api)}</td><td>{esc(account)} {esc(region)}</td>"
                     f"<td class='{'ok' if job.status == 'SUCCEEDED' else 'err'}'>"
                     f"{esc(job.status)}</td>"
@@ -242,6 +244,91 @@ def request_view(query: dict[str, str]) -> tuple[int, str]:
     return 200, render.document(f"Request #{record.seq} {record.operation}", card, nav())
 
 
+FRAMES_SHOWN = 12
+
+
+def _frame_marks(result: dict[str, Any]) -> render.Mark | None:
+    """A job result drawn on its frame: a detected face, or a person and its best match."""
+    person = result.get("Person")
+    if isinstance(person, dict):
+        face = person.get("Face") or {}
+        box = person.get("BoundingBox") or face.get("BoundingBox")
+        matches = [m for m in result.get("FaceMatches") or [] if isinstance(m, dict)]
+        label = f"person {person.get('Index')}"
+        if matches:
+            best = matches[0].get("Face") or {}
+            who = best.get("ExternalImageId") or str(best.get("FaceId", ""))[:8]
+            label += f" = {who} {render.num(matches[0].get('Similarity'))}"
+        kind = "match" if matches else "found"
+        return render.Mark(box, label, kind, render.landmark_points(face)) if box else None
+    face = result.get("Face")
+    if isinstance(face, dict) and isinstance(face.get("BoundingBox"), dict):
+        label = render.num(face.get("Confidence"))
+        return render.Mark(face["BoundingBox"], label, "found", render.landmark_points(face))
+    return None
+
+
+def job_frames(job: Any, account: str, region: str) -> tuple[list[str], str | None]:
+    """Up to 12 sampled frames that have results, each with its results drawn (decoded again
+    from moto's S3 when the page asks), or why they cannot be shown."""
+    import cv2
+
+    from ... import config
+    from ...inputs import videos
+
+    stamps = list(dict.fromkeys(r.get("Timestamp") for r in job.results if isinstance(r, dict)))
+    if not stamps:
+        return [], None
+    step = max(1, -(-len(stamps) // FRAMES_SHOWN))
+    wanted = set(stamps[::step][:FRAMES_SHOWN])
+    try:
+        data = videos.read_s3_video((job.video or {}).get("S3Object"), account, region)
+        frames: dict[int, bytes] = {}
+        with videos.opened(data) as capture:
+            for timestamp, frame in videos.sampled_frames(capture, config.video_sample_fps()):
+                if timestamp in wanted:
+                    ok, jpeg = cv2.imencode(".jpg", frame, [cv2.IMWRITE_JPEG_QUALITY, 80])
+                    if ok:
+                        frames[timestamp] = jpeg.tobytes()
+                if len(frames) == len(wanted) or timestamp > max(wanted):
+                    break
+    except Exception as exc:  # the video is gone from S3 (moto's S3 is not kept) or unreadable
+        return [], f"the frames cannot be shown: {type(exc).__name__}"
+    figures = []
+    for timestamp in sorted(frames):
+        found = [r for r in job.results if isinstance(r, dict) and r.get("Timestamp") == timestamp]
+        drawn = [m for m in (_frame_marks(r) for r in found) if m is not None]
+        figures.append(
+            render.figure(render.data_uri(frames[timestamp]), None, drawn, f"{timestamp} ms")
+        )
+    return figures, None
+
+
+def job_view(query: dict[str, str]) -> tuple[int, str]:
+    esc = render.esc
+    account, region = query.get("account", ""), query.get("region", "")
+    backend = faces_backends.get(account, {}).get(region)  # type: ignore[call-overload]
+    job = backend.jobs.by_id.get(query.get("job", "")) if backend else None
+    if job is None:
+        body = f"<p class='err'>No video job {esc(query.get('job', ''))} here.</p>"
+        return 404, render.document("Video job", body, nav())
+    s3 = (job.video or {}).get("S3Object") or {}
+    body = [
+        f"<p>{esc(job.api)} · {esc(job.status)} · s3://{esc(s3.get('Bucket', ''))}/"
+        f"{esc(s3.get('Name', ''))} · {len(job.results)} results"
+    ]
+    if job.status_message:
+        body.append(f" · {esc(job.status_message)}")
+    body.append("</p>")
+    if job.status == "SUCCEEDED":
+        figures, problem = job_frames(job, account, region)
+        if problem:
+            body.append(f"<p>{esc(problem)}</p>")
+        body.append(f"<div class='card big'><div class='shots'>{''.join(figures)}</div></div>")
+    body.append(f"<details><summary>results</summary>{render.pretty(job.results)}</details>")
+    return 200, render.document(f"Video job {job.job_id[:12]}…", "".join(body), nav())
+
+
 # -- routes ----------------------------------------------------------------------------------
 
 
@@ -250,6 +337,8 @@ def page_route(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str
     query = _query(full_url)
     if "request" in query:
         status, body = request_view(query)
+    elif "job" in query:
+        status, body = job_view(query)
     elif "collection" in query:
         status, body = collection_view(query)
     else:

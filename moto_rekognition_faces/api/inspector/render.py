@@ -130,12 +130,12 @@ class Mark:
     points: list[dict[str, Any]] = field(default_factory=list)
 
 
-def _num(value: Any, digits: int = 1) -> str:
+def num(value: Any, digits: int = 1) -> str:
     return f"{value:.{digits}f}" if isinstance(value, int | float) else "?"
 
 
 def _detail_label(detail: dict[str, Any]) -> str:
-    parts = [_num(detail.get("Confidence"))]
+    parts = [num(detail.get("Confidence"))]
     age = detail.get("AgeRange")
     if isinstance(age, dict):
         parts.append(f"{age.get('Low')}-{age.get('High')}")
@@ -149,7 +149,7 @@ def _detail_label(detail: dict[str, Any]) -> str:
     return " ".join(parts)
 
 
-def _points(face: Any) -> list[dict[str, Any]]:
+def landmark_points(face: Any) -> list[dict[str, Any]]:
     if not isinstance(face, dict) or not isinstance(face.get("Landmarks"), list):
         return []
     return [p for p in face["Landmarks"] if isinstance(p, dict)]
@@ -226,39 +226,44 @@ def marks(record: Record, member: str, explain: bool = False) -> list[Mark]:
     if op == "CompareFaces":
         if member == "SourceImage":
             face = r.get("SourceImageFace") or {}
-            add(face.get("BoundingBox"), f"source {_num(face.get('Confidence'))}", "source")
+            add(face.get("BoundingBox"), f"source {num(face.get('Confidence'))}", "source")
         else:
             threshold = record.params.get("SimilarityThreshold", 80)
             for match in items("FaceMatches"):
                 face = match.get("Face") or {}
-                label = f"Similarity {_num(match.get('Similarity'))}"
-                add(face.get("BoundingBox"), label, "match", _points(face))
+                label = f"Similarity {num(match.get('Similarity'))}"
+                add(face.get("BoundingBox"), label, "match", landmark_points(face))
             scores = unmatched_similarities(record) if explain else []
             for index, face in enumerate(items("UnmatchedFaces")):
                 score = scores[index] if index < len(scores) else None
                 label = f"no match (< {threshold})"
                 if score is not None:
                     label = f"no match: Similarity {score:.1f} < {threshold}"
-                add(face.get("BoundingBox"), label, "miss", _points(face))
+                add(face.get("BoundingBox"), label, "miss", landmark_points(face))
     elif op == "IndexFaces":
         for record_ in items("FaceRecords"):
             face, detail = record_.get("Face") or {}, record_.get("FaceDetail") or {}
             label = f"indexed {str(face.get('FaceId', ''))[:8]}"
-            add(face.get("BoundingBox"), label, "match", _points(detail))
+            add(face.get("BoundingBox"), label, "match", landmark_points(detail))
         for face in items("UnindexedFaces"):
             detail = face.get("FaceDetail") or {}
             reasons = ", ".join(str(x) for x in face.get("Reasons") or [])
-            add(detail.get("BoundingBox"), f"not indexed: {reasons}", "miss", _points(detail))
+            add(
+                detail.get("BoundingBox"),
+                f"not indexed: {reasons}",
+                "miss",
+                landmark_points(detail),
+            )
     elif op == "SearchFacesByImage":
         best = items("FaceMatches")[:1]
-        label = "searched" + (f": best {_num(best[0].get('Similarity'))}" if best else ": no match")
+        label = "searched" + (f": best {num(best[0].get('Similarity'))}" if best else ": no match")
         add(r.get("SearchedFaceBoundingBox"), label, "source")
     elif op == "SearchUsersByImage":
         searched = (r.get("SearchedFace") or {}).get("FaceDetail") or {}
         best = items("UserMatches")[:1]
         user = best[0].get("User", {}).get("UserId") if best else None
-        label = f"searched: {user} {_num(best[0].get('Similarity'))}" if best else "searched"
-        add(searched.get("BoundingBox"), label, "source", _points(searched))
+        label = f"searched: {user} {num(best[0].get('Similarity'))}" if best else "searched"
+        add(searched.get("BoundingBox"), label, "source", landmark_points(searched))
         for face in items("UnsearchedFaces"):
             detail = face.get("FaceDetails") or {}
             reasons = ", ".join(str(x) for x in face.get("Reasons") or [])
@@ -266,10 +271,10 @@ def marks(record: Record, member: str, explain: bool = False) -> list[Mark]:
     elif op == "RecognizeCelebrities":
         for celebrity in items("CelebrityFaces"):
             face = celebrity.get("Face") or {}
-            label = f"{celebrity.get('Name')} {_num(celebrity.get('MatchConfidence'))}"
-            add(face.get("BoundingBox"), label, "match", _points(face))
+            label = f"{celebrity.get('Name')} {num(celebrity.get('MatchConfidence'))}"
+            add(face.get("BoundingBox"), label, "match", landmark_points(face))
         for face in items("UnrecognizedFaces"):
-            add(face.get("BoundingBox"), "unrecognized", "miss", _points(face))
+            add(face.get("BoundingBox"), "unrecognized", "miss", landmark_points(face))
     elif op == "DetectProtectiveEquipment":
         for person in items("Persons"):
             add(person.get("BoundingBox"), f"person {person.get('Id')}", "source")
@@ -284,7 +289,7 @@ def marks(record: Record, member: str, explain: bool = False) -> list[Mark]:
                 detail.get("BoundingBox"),
                 f"#{index} {_detail_label(detail)}",
                 "found",
-                _points(detail),
+                landmark_points(detail),
             )
     return found
 
@@ -356,9 +361,9 @@ def summary(record: Record) -> list[str]:
                 quality, pose = face.get("Quality") or {}, face.get("Pose") or {}
                 lines.append(
                     "unmatched face: brightness "
-                    f"{esc(_num(quality.get('Brightness')))}, sharpness "
-                    f"{esc(_num(quality.get('Sharpness')))}, yaw {esc(_num(pose.get('Yaw')))}°, "
-                    f"pitch {esc(_num(pose.get('Pitch')))}°"
+                    f"{esc(num(quality.get('Brightness')))}, sharpness "
+                    f"{esc(num(quality.get('Sharpness')))}, yaw {esc(num(pose.get('Yaw')))}°, "
+                    f"pitch {esc(num(pose.get('Pitch')))}°"
                 )
     elif op in ("SearchFaces", "SearchFacesByImage"):
         threshold = record.params.get("FaceMatchThreshold", 80)
@@ -374,7 +379,7 @@ def summary(record: Record) -> list[str]:
             )
             external = face.get("ExternalImageId", "no ExternalImageId")
             lines.append(
-                f"{image}Similarity {esc(_num(match.get('Similarity')))}: "
+                f"{image}Similarity {esc(num(match.get('Similarity')))}: "
                 f"{esc(face.get('FaceId'))} ({esc(external)})"
             )
         if not r.get("FaceMatches"):
@@ -383,7 +388,7 @@ def summary(record: Record) -> list[str]:
         for match in r.get("UserMatches") or []:
             user = match.get("User") or {}
             lines.append(
-                f"Similarity {esc(_num(match.get('Similarity')))}: user {esc(user.get('UserId'))}"
+                f"Similarity {esc(num(match.get('Similarity')))}: user {esc(user.get('UserId'))}"
             )
         if not r.get("UserMatches"):
             lines.append("no user matched")
