@@ -127,6 +127,6 @@ def result_cache_max_mb() -> int:
 
 
 def warmup_enabled() -> bool:
-    """Once a mock starts, the models a first request needs load on a background thread;
-    ``MOTO_REKOGNITION_FACES_WARMUP=off`` leaves every model to load on first use."""
+    """Once a mock starts, the modules a first request needs are imported on a background thread;
+    ``MOTO_REKOGNITION_FACES_WARMUP=off`` leaves them to the first request."""
     return _get("WARMUP", "on").strip().lower() not in {"0", "false", "no", "off"}

@@ -1,12 +1,13 @@
-"""Warm-up: once a mock starts, load what a first face request needs on a background thread.
+"""Warm-up: once a mock starts, import what a first face request needs on a background thread.
 
-A new process's first request otherwise pays for importing the actions (numpy, OpenCV,
-onnxruntime) and for creating each onnxruntime session. Starting that work when ``mock_aws``
-starts overlaps it with the test's own setup. It never runs at import, only once per process,
-and never delays or aborts exit: the thread is a daemon, stopped between two models and joined
-by an ``atexit`` handler (which runs before the interpreter tears anything down). A failure
-here is silent: the request that needs the model reports it.
-``MOTO_REKOGNITION_FACES_WARMUP=off`` turns it off.
+A new process's first request otherwise pays for importing moto's Rekognition module, our
+actions, numpy, OpenCV and onnxruntime. Starting that when ``mock_aws`` starts overlaps it with
+the test's own setup. No model is loaded here (a run served by the result cache on disk must
+create no session at all): the first request that misses the cache builds its models in
+parallel instead (``models.prefetch``). It never runs at import, only once per process, and never
+delays or aborts exit: the thread is a daemon and an ``atexit`` handler joins it (imports
+cannot be stopped halfway, and take well under a second). A failure here is silent: the request
+that needs the module reports it. ``MOTO_REKOGNITION_FACES_WARMUP=off`` turns it off.
 """
 
 from __future__ import annotations
@@ -20,40 +21,17 @@ from .. import config
 log = logging.getLogger(__name__)
 
 _started = False
-_stop = threading.Event()
 _thread: threading.Thread | None = None
 _lock = threading.Lock()
-
-
-def weight_files() -> list[str]:
-    """The default profile's files in the order a DetectFaces ALL needs them, then the
-    recognizer (CompareFaces, collections)."""
-    from ..vision import age_gender, detector, emotion, face_mesh, iris, landmarks, profiles
-
-    profile = profiles.active()
-    dense = face_mesh.WEIGHTS if profile.landmarks == "face_mesh" else landmarks.WEIGHTS
-    return [
-        detector.WEIGHTS,
-        dense,
-        age_gender.AGE_WEIGHTS,
-        age_gender.GENDER_WEIGHTS,
-        emotion.WEIGHTS,
-        iris.WEIGHTS,
-        profile.recognizer,
-    ]
 
 
 def _run() -> None:
     try:
         import moto.rekognition.responses  # noqa: F401  (the graft runs on this import)
+        import onnxruntime  # noqa: F401
 
-        from ..vision import models
+        from ..vision import cache, pipeline, ppe  # noqa: F401
         from . import dispatch  # noqa: F401
-
-        for filename in weight_files():
-            if _stop.is_set():
-                return
-            models.session(filename)
     except Exception:  # the request that needs it will say what is wrong
         log.debug("moto-rekognition-faces: warm-up stopped", exc_info=True)
 
@@ -68,20 +46,12 @@ def start() -> None:
             return
         _started = True
         _thread = threading.Thread(target=_run, name="moto-rekognition-faces-warmup", daemon=True)
-        atexit.register(stop)
+        atexit.register(wait)
         _thread.start()
 
 
-def stop() -> None:
-    """Stop between two models and wait for the thread (at exit, and for tests)."""
-    _stop.set()
+def wait() -> None:
+    """Block until the warm-up is done (at exit, and for tests and benchmarks)."""
     thread = _thread
     if thread is not None and thread is not threading.current_thread():
-        thread.join()
-
-
-def wait() -> None:
-    """Block until the warm-up is done (tests and benchmarks)."""
-    thread = _thread
-    if thread is not None:
         thread.join()

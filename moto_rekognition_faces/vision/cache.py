@@ -23,6 +23,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import logging
 import os
 import pickle
 import threading
@@ -35,6 +36,7 @@ from . import profiles
 from .results import Needs
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 
 MEMORY_MAX_BYTES = 64 * 1024 * 1024  # pickles of results are a few kB each
 MEMORY_MAX_ENTRIES = 4096
@@ -55,17 +57,17 @@ class Image(Protocol):
 
 def analyze(image: Image, needs: Needs | None = None, *, max_faces: int | None = None) -> list:
     """``pipeline.analyze`` on the image's pixels, computed once per bytes and options."""
-    from . import pipeline
+    from . import models, pipeline
 
     limit = pipeline.MAX_FACES if max_faces is None else max_faces
     needs = needs or Needs()
     options = {"needs": sorted(k for k, v in vars(needs).items() if v), "max_faces": limit}
-    return cached(
-        "analyze",
-        image.sha256,
-        options,
-        lambda: pipeline.analyze(image.pixels, needs, max_faces=limit),
-    )
+
+    def compute() -> list:
+        models.prefetch(pipeline.weight_files(needs)[1:])  # built while the detector runs
+        return pipeline.analyze(image.pixels, needs, max_faces=limit)
+
+    return cached("analyze", image.sha256, options, compute)
 
 
 def embed(image: Image, faces_points5: Sequence[Any]) -> Any:
@@ -106,8 +108,13 @@ def cached(kind: str, image_sha256: str, options: dict[str, Any], compute: Calla
         if blob is not None:
             _MEMORY.put(key, blob)
     if blob is not None:
-        STATS["hits"] += 1
-        return loads(blob)
+        try:
+            result = loads(blob)
+        except Exception:  # an entry this code cannot read is a miss, never an error
+            log.debug("moto-rekognition-faces: unreadable cached result %s", key, exc_info=True)
+        else:
+            STATS["hits"] += 1
+            return result
     STATS["misses"] += 1
     result = compute()
     blob = pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)

@@ -6,6 +6,7 @@ Sessions are created on first use under a lock and shared by every thread
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import threading
@@ -110,3 +111,51 @@ def session(filename: str) -> ort.InferenceSession:
 def loaded() -> list[str]:
     """Names of the weight files loaded so far (lets tests check laziness)."""
     return sorted({key.name for key in _sessions})
+
+
+_prefetch_stop = threading.Event()
+_prefetch_threads: list[threading.Thread] = []
+_prefetch_queued: set[str] = set()
+
+
+def prefetch(filenames: list[str]) -> None:
+    """Create these sessions on a background thread, in order, while the caller goes on with
+    the first of them: a new process's first request builds its models in parallel instead of
+    one after another. The thread is a daemon, stops between two models at exit and is joined
+    by an ``atexit`` handler, so it never outlives the process or aborts its exit; errors are
+    left to the request that needs the model."""
+    with _lock:
+        wanted = [f for f in filenames if f not in _prefetch_queued]
+        _prefetch_queued.update(wanted)
+        if not wanted or _prefetch_stop.is_set():
+            return
+        if not _prefetch_threads:
+            atexit.register(_stop_prefetch)
+        thread = threading.Thread(
+            target=_prefetch, args=(wanted,), name="moto-rekognition-faces-models", daemon=True
+        )
+        _prefetch_threads.append(thread)
+    thread.start()
+
+
+def _prefetch(filenames: list[str]) -> None:
+    for filename in filenames:
+        if _prefetch_stop.is_set():
+            return
+        try:
+            session(filename)
+        except Exception:  # noqa: S112  (the request that needs it reports it)
+            continue
+
+
+def _stop_prefetch() -> None:
+    _prefetch_stop.set()
+    for thread in list(_prefetch_threads):
+        if thread is not threading.current_thread():
+            thread.join()
+
+
+def wait_prefetched() -> None:
+    """Block until every prefetch thread is done (tests and benchmarks)."""
+    for thread in list(_prefetch_threads):
+        thread.join()

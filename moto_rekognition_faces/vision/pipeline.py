@@ -10,7 +10,18 @@ import cv2
 import numpy as np
 
 from .. import config
-from . import age_gender, appearance, detector, emotion, iris, landmarks, pose, quality
+from . import (
+    age_gender,
+    appearance,
+    detector,
+    emotion,
+    face_mesh,
+    iris,
+    landmarks,
+    pose,
+    profiles,
+    quality,
+)
 from .results import Detection, FaceAnalysis, Needs
 
 MAX_FACES = 100
@@ -41,6 +52,21 @@ def find_faces(image_bgr: np.ndarray, max_faces: int = MAX_FACES) -> list[Detect
     ]
     found.sort(key=lambda d: (-d.area, -d.score, float(d.box[0]), float(d.box[1])))
     return found[:max_faces]
+
+
+def weight_files(needs: Needs) -> list[str]:
+    """The weight files ``analyze`` runs for these needs, in the order it runs them."""
+    files = [detector.WEIGHTS]
+    if needs.any_dense:
+        mesh = profiles.active().landmarks == "face_mesh"
+        files.append(face_mesh.WEIGHTS if mesh else landmarks.WEIGHTS)
+    if needs.age_gender:
+        files += [age_gender.AGE_WEIGHTS, age_gender.GENDER_WEIGHTS]
+    if needs.emotions:
+        files.append(emotion.WEIGHTS)
+    if needs.gaze:
+        files.append(iris.WEIGHTS)
+    return files
 
 
 def analyze(
