@@ -540,6 +540,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--threads", type=int, help="sets MOTO_REKOGNITION_FACES_THREADS")
     parser.add_argument("--profile", action="store_true", help="print a cProfile report only")
     args = parser.parse_args(argv)
+    # Every figure here is the cost of doing the work: the result cache (which would answer
+    # every repeat of the same photo) is off, in this process and in its children.
+    # benchmarks/suite_speed.py measures the cache itself.
+    os.environ["MOTO_REKOGNITION_FACES_CACHE"] = "off"
     if args.threads is not None:
         os.environ["MOTO_REKOGNITION_FACES_THREADS"] = str(args.threads)  # children inherit it
     repeat = 3 if args.quick else args.repeat
