@@ -11,6 +11,8 @@ import base64
 import binascii
 import functools
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,7 +26,7 @@ from ..errors import (
     InvalidImageFormatException,
     InvalidParameterException,
 )
-from .image_headers import HeaderError, read_header
+from .image_headers import HeaderError, ImageHeader, read_header
 from .s3_objects import find_object, object_bytes
 
 MAX_BYTES = 5 * 1024 * 1024  # Image.Bytes, 5,242,880
@@ -32,23 +34,55 @@ MAX_S3_BYTES = 15 * 1024 * 1024
 MIN_SIDE = 80
 
 
-@dataclass(frozen=True)
 class LoadedImage:
-    pixels: np.ndarray  # upright BGR uint8
-    data: bytes  # as received
+    """A request's image: its bytes as received, checked from the header, and its pixels,
+    decoded when first needed (a result cache hit needs none)."""
+
+    def __init__(self, data: bytes, header: ImageHeader) -> None:
+        self.data = data
+        self.header = header
+
+    @functools.cached_property
+    def pixels(self) -> np.ndarray:
+        """Upright BGR uint8 pixels."""
+        pixels = _decode_pixels(self.data, self.header)
+        _remember_decoded(self.sha256)
+        return pixels
 
     @functools.cached_property
     def sha256(self) -> str:
-        """Of the encoded bytes: what ImageId derives from (computed only when asked)."""
+        """Of the encoded bytes: what ImageId and the result cache's keys derive from."""
         return hashlib.sha256(self.data).hexdigest()
 
     @property
     def width(self) -> int:
-        return int(self.pixels.shape[1])
+        """Of the upright image (EXIF orientations 5 to 8 turn it a quarter)."""
+        turned = self.header.orientation in QUARTER_TURNS
+        return self.header.height if turned else self.header.width
 
     @property
     def height(self) -> int:
-        return int(self.pixels.shape[0])
+        turned = self.header.orientation in QUARTER_TURNS
+        return self.header.width if turned else self.header.height
+
+
+QUARTER_TURNS = frozenset({5, 6, 7, 8})
+DECODED_REMEMBERED = 10_000
+_decoded: OrderedDict[str, None] = OrderedDict()
+_decoded_lock = threading.Lock()
+
+
+def _remember_decoded(sha256: str) -> None:
+    with _decoded_lock:
+        _decoded[sha256] = None
+        _decoded.move_to_end(sha256)
+        while len(_decoded) > DECODED_REMEMBERED:
+            _decoded.popitem(last=False)
+
+
+def decoded_before(sha256: str) -> bool:
+    """Whether these exact bytes were decoded without error in this process already."""
+    return sha256 in _decoded
 
 
 @dataclass(frozen=True)
@@ -82,11 +116,19 @@ def load(
             raise ImageTooLargeException()
     else:
         data = _read_s3(image["S3Object"], account_id, region)
-    return LoadedImage(pixels=decode(data, limits), data=data)
+    loaded = LoadedImage(data, checked_header(data, limits))
+    if not decoded_before(loaded.sha256):
+        loaded.pixels  # noqa: B018  (decode errors are raised here, in the request's order)
+    return loaded
 
 
 def decode(data: bytes, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
     """Encoded JPEG/PNG → upright 8-bit BGR, enforcing Rekognition's format and size rules."""
+    return _decode_pixels(data, checked_header(data, limits))
+
+
+def checked_header(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ImageHeader:
+    """The image's header, after every rule that can be judged without decoding a pixel."""
     if not data:
         raise InvalidParameterException("Image bytes must not be empty.")
     try:
@@ -102,6 +144,10 @@ def decode(data: bytes, limits: Limits = DEFAULT_LIMITS) -> np.ndarray:
         )
     if limits.max_side is not None and max(header.width, header.height) > limits.max_side:
         raise ImageTooLargeException()
+    return header
+
+
+def _decode_pixels(data: bytes, header: ImageHeader) -> np.ndarray:
     flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
     pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
     if pixels is None or pixels.shape[:2] != (header.height, header.width):
