@@ -192,7 +192,18 @@ def test_a_collection_shows_thumbnails_users_and_pages(server: str) -> None:
 
 
 def test_unknown_collection_and_request_answer_404_pages(server: str) -> None:
-    for query in (f"account={ACCOUNT}&region={REGION}&collection=nope", "request=999999"):
+    odd = urllib.parse.urlencode({"account": "<i>", "region": "r", "collection": INJECTED})
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(f"{server}/moto-api/rekognition/?{odd}", timeout=30)
+    assert caught.value.code == 404
+    shown = caught.value.read().decode()
+    assert INJECTED not in shown and "&lt;script&gt;" in shown and "<i>" not in shown
+    for query in (
+        f"account={ACCOUNT}&region={REGION}&collection=nope",
+        "request=999999",
+        "job=nope&account=x&region=y",
+        "page=abc&collection=big&account=1&region=2",
+    ):
         with pytest.raises(urllib.error.HTTPError) as caught:
             urllib.request.urlopen(f"{server}/moto-api/rekognition/?{query}", timeout=30)
         assert caught.value.code == 404

@@ -7,6 +7,7 @@ on moto's /moto-api routes by ``api/graft.py``, like the test-control route.
 
 from __future__ import annotations
 
+import logging
 import threading
 import urllib.parse
 from collections import OrderedDict
@@ -16,6 +17,7 @@ from ...state.backend import FacesBackend, faces_backends
 from . import render
 from .recorder import RECORDER, Record
 
+log = logging.getLogger(__name__)
 ROUTE = "{0}/moto-api/rekognition/$"
 IMAGE_ROUTE = "{0}/moto-api/rekognition/image$"
 BASE = "/moto-api/rekognition/"
@@ -333,16 +335,21 @@ def job_view(query: dict[str, str]) -> tuple[int, str]:
 
 
 def page_route(request: Any, full_url: str, headers: Any) -> tuple[int, dict[str, str], str]:
-    """``GET /moto-api/rekognition/``: the index, a collection, or one request."""
-    query = _query(full_url)
-    if "request" in query:
-        status, body = request_view(query)
-    elif "job" in query:
-        status, body = job_view(query)
-    elif "collection" in query:
-        status, body = collection_view(query)
-    else:
-        status, body = 200, index_view()
+    """``GET /moto-api/rekognition/``: the index, a collection, a video job or one request."""
+    try:
+        query = _query(full_url)
+        if "request" in query:
+            status, body = request_view(query)
+        elif "job" in query:
+            status, body = job_view(query)
+        elif "collection" in query:
+            status, body = collection_view(query)
+        else:
+            status, body = 200, index_view()
+    except Exception as exc:  # a page, never a traceback
+        log.exception("moto-rekognition-faces: the inspector page failed")
+        body = f"<p class='err'>The page failed: {render.esc(type(exc).__name__)}</p>"
+        return 500, HTML, render.document("Inspector", body, nav())
     return status, HTML, body
 
 
@@ -353,7 +360,11 @@ def image_route(request: Any, full_url: str, headers: Any) -> tuple[int, dict[st
     member = query.get("member", "Image")
     if record is None or member not in record.images():
         return 404, {"Content-Type": "text/plain"}, "no such image"
-    made = display_copy(record, member)
+    try:
+        made = display_copy(record, member)
+    except Exception as exc:
+        log.exception("moto-rekognition-faces: an inspector image failed")
+        return 500, {"Content-Type": "text/plain"}, f"the image failed: {type(exc).__name__}"
     if isinstance(made, str):
         return 404, {"Content-Type": "text/plain"}, made
     return 200, {"Content-Type": "image/jpeg", "Cache-Control": "max-age=3600"}, made
