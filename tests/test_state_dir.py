@@ -372,3 +372,45 @@ def wait_until_up(url: str) -> None:
         except OSError:
             time.sleep(0.1)
     raise RuntimeError("the server did not start")
+
+
+def test_a_change_that_cannot_be_written_is_not_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aws_credentials: None
+) -> None:
+    """A failed write (a full disk, say) answers an error and leaves the state as it was."""
+    monkeypatch.setenv("MOTO_REKOGNITION_FACES_STATE_DIR", str(tmp_path))
+    with mock_aws():
+        rekognition = client()
+        rekognition.create_collection(CollectionId="staff", Tags={"team": "blue"})
+        face_id = rekognition.index_faces(
+            CollectionId="staff", Image={"Bytes": samples.read("astronaut")}
+        )["FaceRecords"][0]["Face"]["FaceId"]
+        rekognition.create_user(CollectionId="staff", UserId="u")
+
+        def full(*args: Any, **kwargs: Any) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        writes = ("add_faces", "put_user", "put_collection")
+        originals = {name: getattr(store.Scoped, name) for name in writes}
+        for name in writes:
+            monkeypatch.setattr(store.Scoped, name, full)
+        with pytest.raises(rekognition.exceptions.InternalServerError):
+            rekognition.index_faces(
+                CollectionId="staff", Image={"Bytes": samples.read("grace_hopper")}
+            )
+        with pytest.raises(rekognition.exceptions.InternalServerError):
+            rekognition.associate_faces(CollectionId="staff", UserId="u", FaceIds=[face_id])
+        with pytest.raises(rekognition.exceptions.InternalServerError):
+            rekognition.tag_resource(ResourceArn=ARN + "staff", Tags={"floor": "3"})
+        for name, original in originals.items():
+            monkeypatch.setattr(store.Scoped, name, original)
+        faces = all_faces(rekognition, "staff")
+        assert [f["FaceId"] for f in faces] == [face_id] and "UserId" not in faces[0]
+        assert rekognition.list_users(CollectionId="staff")["Users"] == [
+            {"UserId": "u", "UserStatus": "CREATED"}
+        ]
+        assert rekognition.list_tags_for_resource(ResourceArn=ARN + "staff")["Tags"] == {
+            "team": "blue"
+        }
+        drop_backend()  # and the disk says the same
+        assert [f["FaceId"] for f in all_faces(rekognition, "staff")] == [face_id]

@@ -296,15 +296,25 @@ class Collections:
     def tag(self, arn: str, tags: dict[str, str]) -> None:
         with self.lock:
             collection = self.by_arn(arn)
+            before = dict(collection.tags)
             collection.tags.update(tags)
-            self.store.put_collection(collection)
+            self._keep_tags(collection, before)
 
     def untag(self, arn: str, keys: list[str]) -> None:
         with self.lock:
             collection = self.by_arn(arn)
+            before = dict(collection.tags)
             for key in keys:
                 collection.tags.pop(key, None)
+            self._keep_tags(collection, before)
+
+    def _keep_tags(self, collection: Collection, before: dict[str, str]) -> None:
+        """Write the new tags; if that fails, the old ones stay (the caller gets an error)."""
+        try:
             self.store.put_collection(collection)
+        except BaseException:
+            collection.tags = before
+            raise
 
     def tags(self, arn: str) -> dict[str, str]:
         with self.lock:

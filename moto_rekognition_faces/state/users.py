@@ -116,10 +116,26 @@ class Users:
                 collection.refresh_user_vector(user)
                 associated.append(face_id)
             if associated:
-                self.collections.store.put_user(
-                    collection_id, user, dict.fromkeys(associated, user_id)
-                )
+                try:
+                    self.collections.store.put_user(
+                        collection_id, user, dict.fromkeys(associated, user_id)
+                    )
+                except BaseException:  # not on disk: not done (the caller gets an error)
+                    self._undo(collection, user, associated, None)
+                    raise
             return associated, refused, user.status
+
+    def _undo(
+        self, collection: Collection, user: User, face_ids: list[str], owner: str | None
+    ) -> None:
+        """Give ``face_ids`` back to ``owner`` (None: no user) after a failed write."""
+        for face_id in face_ids:
+            collection.faces[face_id].user_id = owner
+            if owner is None:
+                user.face_ids.remove(face_id)
+            else:
+                user.face_ids.append(face_id)
+        collection.refresh_user_vector(user)
 
     def disassociate(
         self, collection_id: str, user_id: str, face_ids: list[str]
@@ -149,7 +165,11 @@ class Users:
                     done.append(face_id)
             collection.refresh_user_vector(user)
             if done:
-                self.collections.store.put_user(collection_id, user, dict.fromkeys(done))
+                try:
+                    self.collections.store.put_user(collection_id, user, dict.fromkeys(done))
+                except BaseException:  # not on disk: not done (the caller gets an error)
+                    self._undo(collection, user, done, user_id)
+                    raise
             return done, refused, user.status
 
     def vector(self, collection_id: str, user_id: str) -> np.ndarray | None:
