@@ -55,11 +55,12 @@ def child_json(code: str, *args: str, env: dict[str, str] | None = None) -> dict
 def bench_cache(repeat: int) -> list[Row]:
     """DetectFaces ALL on the same photo, again and again: answered from the cache, computed
     afresh (MOTO_REKOGNITION_FACES_CACHE=off) and, for scale, a no-op Rekognition call
-    (ListCollections on an empty account) through the same boto3/moto round trip."""
+    (ListCollections on an empty account) and the same request answered by a queued response
+    (the same bytes through boto3 and moto, none of the plugin's work)."""
     import boto3
     from moto import mock_aws
 
-    import moto_rekognition_faces  # noqa: F401
+    from moto_rekognition_faces import control
 
     rows = []
     with mock_aws():
@@ -71,11 +72,16 @@ def bench_cache(repeat: int) -> list[Row]:
                 os.environ[PREFIX + "CACHE"] = cache
                 client.detect_faces(Image=image, Attributes=["ALL"])
 
+            def queued(image: dict[str, bytes] = image) -> None:
+                control.queue_response("DetectFaces", {"FaceDetails": []})
+                client.detect_faces(Image=image, Attributes=["ALL"])
+
             samples = interleaved(
                 {
                     "hit": lambda: detect("on"),
                     "off": lambda: detect("off"),
                     "noop": client.list_collections,
+                    "queued": queued,
                 },
                 repeat,
             )
@@ -87,6 +93,8 @@ def bench_cache(repeat: int) -> list[Row]:
                 row(section, "repeated call, cache off", samples, "off", "noop",
                     "no-op call (ListCollections)"),
                 row(section, "repeated call, cached", samples, "hit", "off", "cache off"),
+                row(section, "repeated call, cached", samples, "hit", "queued",
+                    "same request, answer queued (no plugin work)"),
             ]  # fmt: skip
     return rows
 
@@ -132,12 +140,13 @@ def bench_processes(repeat: int) -> tuple[list[Row], float]:
 
     with tempfile.TemporaryDirectory() as folder:
         cache_dir = str(Path(folder) / "cache")
-        child_json(FIRST_CALL, image, env=clean_env(**{PREFIX + "CACHE_DIR": cache_dir}))  # fill
+        child_json(FIRST_CALL, image, env=clean_env(**{PREFIX + "CACHE_DIR": cache_dir}))
         suite = Path(folder) / "suite"
         suite.mkdir()
         (suite / "test_one.py").write_text("def test_one():\n    assert 1 + 1 == 2\n")
         for _ in range(repeat):
-            cold = child_json(FIRST_CALL, image, env=clean_env(**{PREFIX + "CACHE": "off"}))
+            off = clean_env(**{PREFIX + "CACHE": "off"})
+            cold = child_json(FIRST_CALL, image, env=off)
             note("first uncached", cold["first"])
             note("warm uncached", cold["warm"])
             disk = child_json(FIRST_CALL, image, env=clean_env(**{PREFIX + "CACHE_DIR": cache_dir}))

@@ -125,8 +125,3 @@ def result_cache_max_mb() -> int:
     """The bound of the on-disk result cache, in MB (least recently used results go first)."""
     return int(_get("CACHE_MAX_MB", "256"))
 
-
-def warmup_enabled() -> bool:
-    """Once a mock starts, the modules a first request needs are imported on a background thread;
-    ``MOTO_REKOGNITION_FACES_WARMUP=off`` leaves them to the first request."""
-    return _get("WARMUP", "on").strip().lower() not in {"0", "false", "no", "off"}

@@ -242,3 +242,63 @@ def test_a_second_run_creates_no_session(tmp_path: Path) -> None:
     assert (tmp_path / ".pytest_cache" / "d" / "moto-rekognition-faces").is_dir()
     assert run_tiny_suite(tmp_path) == []
     assert run_tiny_suite(tmp_path, "--rekognition-no-cache") == first
+
+
+STORE_WORKER = """
+import sys
+from pathlib import Path
+from moto_rekognition_faces.vision import cache_store
+store = cache_store.Store(Path(sys.argv[1]), max_bytes=1_000_000)
+worker = sys.argv[2]
+for index in range(40):
+    store.put(f"shared{index}", bytes([index]) * 500)
+    store.put(f"{worker}-{index}", bytes(500))
+    assert store.get(f"shared{index}") == bytes([index]) * 500
+assert not store.broken
+print("ok")
+"""
+
+
+def test_concurrent_processes_share_the_disk_cache(tmp_path: Path) -> None:
+    """As pytest-xdist workers do: four processes writing and reading one folder at once."""
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", STORE_WORKER, str(tmp_path), str(n)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for n in range(4)
+    ]
+    for worker in workers:
+        out, err = worker.communicate(timeout=120)
+        assert worker.returncode == 0 and out.strip() == "ok", err
+    assert cache_store.Store(tmp_path, max_bytes=1_000_000).entries()[0] == 40 + 4 * 40
+
+
+EXIT_WHILE_BUILDING = """
+import boto3
+import moto_rekognition_faces
+from moto import mock_aws
+from moto_rekognition_faces.vision import models
+mock = mock_aws()
+mock.start()
+models.prefetch(["retinaface_mnet025.onnx", "face_landmark.onnx", "sface_2021dec.onnx"])
+print("leaving")
+"""
+
+
+def test_background_threads_never_abort_or_outlive_the_process() -> None:
+    """Exit while the background thread is building models: no hang, no crash, status 0."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("MOTO_REKOGNITION_FACES_")}
+    for _ in range(3):
+        done = subprocess.run(
+            [sys.executable, "-c", EXIT_WHILE_BUILDING],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            check=False,
+        )
+        assert done.returncode == 0 and done.stdout.strip() == "leaving", done.stderr
+        assert "Traceback" not in done.stderr and "Fatal" not in done.stderr, done.stderr

@@ -6,8 +6,7 @@ takes effect at once, in decorator mode and on a server that has already answere
 Activation is lazy: ``activate()`` grafts at once only if moto has already imported its
 Rekognition module; otherwise the graft runs right after moto imports it (``post_import``), so
 neither ``import moto_rekognition_faces`` nor the pytest plugin imports moto, and a process that
-never sends a Rekognition request never pays for our actions and their models. Starting a mock
-also starts a background warm-up (``warmup.py``) of the imports and models a first request needs.
+never sends a Rekognition request never pays for our actions and their models.
 """
 
 from __future__ import annotations
@@ -20,7 +19,6 @@ from .. import post_import
 
 RESPONSES_MODULE = "moto.rekognition.responses"
 MOTO_API_URLS = "moto.moto_api._internal.urls"
-MOTO_MODELS = "moto.core.models"
 
 _MISSING = object()
 _originals: dict[str, Any] = {}
@@ -62,26 +60,6 @@ def _graft(responses: ModuleType) -> None:
             setattr(response_class, name, value)
 
 
-def _hook_mock_start(models: ModuleType) -> None:
-    """Wrap ``MockAWS.start`` once: a started mock starts the warm-up (never the import)."""
-    mock_class = models.MockAWS
-    start = mock_class.start
-    if getattr(start, "_warms_rekognition", False):
-        return
-
-    def start_and_warm(self: Any, *args: Any, **kwargs: Any) -> Any:
-        result = start(self, *args, **kwargs)
-        if _wanted:
-            from . import warmup
-
-            warmup.start()
-        return result
-
-    start_and_warm._warms_rekognition = True  # type: ignore[attr-defined]
-    start_and_warm.__wrapped__ = start  # type: ignore[attr-defined]
-    mock_class.start = start_and_warm
-
-
 def activate() -> None:
     """Serve the face actions from this plugin (idempotent): now if moto's Rekognition module
     is loaded, else as soon as moto loads it."""
@@ -89,7 +67,6 @@ def activate() -> None:
     with _lock:
         _wanted = True
     post_import.when_imported(MOTO_API_URLS, _register_moto_api_route)
-    post_import.when_imported(MOTO_MODELS, _hook_mock_start)
     post_import.when_imported(RESPONSES_MODULE, _graft)
 
 

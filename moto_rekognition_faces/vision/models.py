@@ -124,6 +124,8 @@ def prefetch(filenames: list[str]) -> None:
     one after another. The thread is a daemon, stops between two models at exit and is joined
     by an ``atexit`` handler, so it never outlives the process or aborts its exit; errors are
     left to the request that needs the model."""
+    import onnxruntime  # noqa: F401  (here: two threads importing numpy at once can break it)
+
     with _lock:
         wanted = [f for f in filenames if f not in _prefetch_queued]
         _prefetch_queued.update(wanted)
