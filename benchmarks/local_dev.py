@@ -1,9 +1,10 @@
 """Local development benchmarks: server start-up on a state folder, and the inspector page.
 
 Same conventions as ``run.py``: each figure is a median against a baseline measured in the same
-run, the two taken in turns. The stored faces are random unit vectors (seeded) with one real
-64 px thumbnail each, written straight into the state folder as a previous run of the server
-would have left them: start-up reads them whatever they look like.
+run, the two taken in turns. The stored faces are random unit vectors (seeded, as long as the
+active profile's recognizer gives) with one real 64 px thumbnail each, written straight into the
+state folder as a previous run of the server would have left them: start-up reads them whatever
+they look like.
 
     python benchmarks/local_dev.py                # start-up at 10k and 100k faces, page at 10k
     python benchmarks/local_dev.py --quick        # 10k only, 2 runs each
@@ -65,17 +66,20 @@ def fill(folder: Path, count: int) -> None:
     from moto_rekognition_faces.api.inspector import thumbnails
     from moto_rekognition_faces.state import store
     from moto_rekognition_faces.state.collections import Collection, StoredFace, User
+    from moto_rekognition_faces.vision import profiles
 
     pixels = cv2.imdecode(np.frombuffer(samples.read("astronaut"), np.uint8), cv2.IMREAD_COLOR)
     thumb = thumbnails.crop(pixels, np.array([170, 50, 340, 250]))
-    db = store.Store(folder, "default")
+    profile = profiles.active()  # the vectors are as long as its recognizer's
+    dimensions = profile.dimensions
+    db = store.Store(folder, profile.name)
     scoped = store.Scoped(db, ACCOUNT, REGION)
     arn = f"arn:aws:rekognition:{REGION}:{ACCOUNT}:collection/bench"
-    scoped.put_collection(Collection("bench", arn, time.time()))
+    scoped.put_collection(Collection("bench", arn, time.time(), profile=profile.name))
     rng = np.random.default_rng(SEED)
     ids = [f"{i:08x}-0000-4000-8000-{i:012x}" for i in range(count)]
     for start in range(0, count, 5000):
-        vectors = rng.standard_normal((min(5000, count - start), 512)).astype(np.float32)
+        vectors = rng.standard_normal((min(5000, count - start), dimensions)).astype(np.float32)
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         batch = [
             (

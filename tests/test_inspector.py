@@ -19,6 +19,7 @@ from moto_rekognition_faces import samples
 from moto_rekognition_faces.api.inspector import page, thumbnails
 from moto_rekognition_faces.state import store
 from moto_rekognition_faces.state.collections import StoredFace
+from moto_rekognition_faces.vision import profiles
 from tests.conftest import photo
 from tests.support import browser
 from tests.support.assets import asset_path
@@ -74,7 +75,7 @@ def prefill(folder: Path, count: int) -> None:
 
     scoped.put_collection(Big)
     rng = np.random.default_rng(7)
-    vectors = rng.standard_normal((count, 512)).astype(np.float32)
+    vectors = rng.standard_normal((count, profiles.active().dimensions)).astype(np.float32)
     vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
     faces = [
         (
