@@ -238,6 +238,7 @@ def test_search_by_image_without_a_face_is_invalid_parameter(aws: Aws) -> None:
 
 def test_collection_life_cycle_and_listing(aws: Aws) -> None:
     client = aws.rekognition
+    before = datetime.datetime.now(datetime.UTC)
     for name in ("b", "a", "C", "c", "d.e-f_g"):
         arn = client.create_collection(CollectionId=name)["CollectionArn"]
         assert arn == f"aws:rekognition:us-east-1:123456789012:collection/{name}"
@@ -255,8 +256,9 @@ def test_collection_life_cycle_and_listing(aws: Aws) -> None:
     assert_output_shape("DescribeCollection", described)
     assert described["CollectionARN"] == "arn:aws:rekognition:us-east-1:123456789012:collection/C"
     assert described["FaceCount"] == 0 and described["UserCount"] == 0
-    age = datetime.datetime.now(datetime.UTC) - described["CreationTimestamp"]
-    assert datetime.timedelta(0) <= age < datetime.timedelta(minutes=5)
+    # To the second: a timestamp is not a float32 (which would round it by up to a minute).
+    second = datetime.timedelta(seconds=1)
+    assert before - second <= described["CreationTimestamp"] <= datetime.datetime.now(datetime.UTC)
     assert client.delete_collection(CollectionId="C")["StatusCode"] == 200
     with pytest.raises(client.exceptions.ResourceNotFoundException) as caught:
         client.describe_collection(CollectionId="C")

@@ -55,7 +55,7 @@ def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
     @functools.wraps(action)
     def run(self: Any) -> str:
         try:
-            return serialize.float32_numbers(action(self))
+            return serialize.float32_numbers(action(self), self._get_action())
         except RekognitionError:
             raise
         except (ModelFileError, ProfileError, StateError) as exc:

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..vision.results import FaceAnalysis
 from .attributes import DEFAULT, Selection
+from .validation import service_model
 
 # Detector points, in RetinaFace order: viewer's left eye, right eye, nose, left/right mouth corner.
 FIVE_POINT_INDEX = {"eyeLeft": 0, "eyeRight": 1, "nose": 2, "mouthLeft": 3, "mouthRight": 4}
@@ -142,15 +143,29 @@ def source_face(face: FaceAnalysis, width: int, height: int) -> dict[str, Any]:
     }
 
 
-def _float32(text: str) -> float:
-    return float(np.float32(float(text)))
+def float32_numbers(body: str, operation: str) -> str:
+    """A JSON response with every ``float`` member of the operation's output rounded to float32.
 
-
-def float32_numbers(body: str) -> str:
-    """A JSON response with every fractional number rounded to the nearest float32.
-
-    Every fractional member of Rekognition's outputs is a ``float`` in the service model, and
     AWS sends float32 values (99.99980926513672, not 99.9998); ours are computed in float64, so
-    they are rounded once, here, for every action. Integers (timestamps, ages) are untouched.
+    they are rounded once, here, for every action. Which members are floats comes from the
+    service model: timestamps (CreationTimestamp is a ``timestamp``, epoch seconds) and
+    integers are left as they are.
     """
-    return json.dumps(json.loads(body, parse_float=_float32))
+    shape = service_model().operation_model(operation).output_shape
+    return json.dumps(_as_float32(json.loads(body), shape))
+
+
+def _as_float32(value: Any, shape: Any) -> Any:
+    """``value`` with its float members (per ``shape``) rounded to float32, recursively."""
+    if shape is None:
+        return value
+    kind = shape.type_name
+    if kind == "float" and isinstance(value, float):
+        return float(np.float32(value))
+    if kind == "structure" and isinstance(value, dict):
+        return {key: _as_float32(item, shape.members.get(key)) for key, item in value.items()}
+    if kind == "list" and isinstance(value, list):
+        return [_as_float32(item, shape.member) for item in value]
+    if kind == "map" and isinstance(value, dict):
+        return {key: _as_float32(item, shape.value) for key, item in value.items()}
+    return value
