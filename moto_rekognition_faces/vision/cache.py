@@ -33,7 +33,7 @@ from typing import Any, Protocol, TypeVar
 
 from .. import config
 from . import profiles
-from .results import Needs
+from .results import FaceAnalysis, Needs
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -55,7 +55,9 @@ class Image(Protocol):
 # --------------------------------------------------------------------------- the public calls
 
 
-def analyze(image: Image, needs: Needs | None = None, *, max_faces: int | None = None) -> list:
+def analyze(
+    image: Image, needs: Needs | None = None, *, max_faces: int | None = None
+) -> list[FaceAnalysis]:
     """``pipeline.analyze`` on the image's pixels, computed once per bytes and options."""
     from . import models, pipeline
 
@@ -63,7 +65,7 @@ def analyze(image: Image, needs: Needs | None = None, *, max_faces: int | None =
     needs = needs or Needs()
     options = {"needs": sorted(k for k, v in vars(needs).items() if v), "max_faces": limit}
 
-    def compute() -> list:
+    def compute() -> list[FaceAnalysis]:
         models.prefetch(pipeline.weight_files(needs)[1:])  # built while the detector runs
         return pipeline.analyze(image.pixels, needs, max_faces=limit)
 
@@ -86,7 +88,7 @@ def embed(image: Image, faces_points5: Sequence[Any]) -> Any:
     )
 
 
-def ppe(image: Image) -> list:
+def ppe(image: Image) -> list[Any]:
     """``ppe.analyze`` (persons, body parts, equipment) on the image's pixels."""
     from . import ppe as ppe_module
 
