@@ -48,8 +48,10 @@ from run import (
     table,
 )
 
-DIMENSIONS = 512
-VECTOR_BYTES = DIMENSIONS * 4  # one bare float32 512-d vector
+from moto_rekognition_faces.vision import profiles  # noqa: E402
+
+DIMENSIONS = profiles.active().dimensions  # the recognizer's vector length (SFace: 128)
+VECTOR_BYTES = DIMENSIONS * 4  # one bare float32 vector
 TOP_K = 10
 E2E_MAX = 100_000  # search_faces through boto3 up to this size
 RSS_MIN = 100_000  # below this, RSS growth per face is mostly allocator noise
