@@ -58,7 +58,7 @@ RSS_MIN = 100_000  # below this, RSS growth per face is mostly allocator noise
 SEED = 20261127
 COLLECTION = "bench"
 NUMPY = f"numpy: matrix @ q + argpartition top-{TOP_K}"
-BARE_VECTOR = "bare float32 512-d vector"
+BARE_VECTOR = f"bare float32 {DIMENSIONS}-d vector"
 CONCATENATE = "np.concatenate of the same data"
 
 
@@ -73,7 +73,7 @@ def vm_kb(field: str) -> int:
 
 
 def unit_vectors(count: int, seed: int, chunk: int = 65_536) -> np.ndarray:
-    """``count`` random unit vectors, (count, 512) float32, built in chunks (no float64 copy)."""
+    """``count`` random unit vectors, (count, DIMENSIONS) float32, built in chunks."""
     rng = np.random.default_rng(seed)
     out = np.empty((count, DIMENSIONS), np.float32)
     for start in range(0, count, chunk):
