@@ -189,7 +189,8 @@ def detect_handler(data: bytes, attributes: str) -> Callable[[], str]:
 
     body = json.dumps({"Image": {"Bytes": base64.b64encode(data).decode()},
                        "Attributes": [attributes]})  # fmt: skip
-    fake = SimpleNamespace(body=body, current_account="123456789012", region=REGION)
+    fake = SimpleNamespace(body=body, current_account="123456789012", region=REGION,
+                           _get_action=lambda: "DetectFaces")  # fmt: skip
     return lambda: RekognitionResponse.detect_faces(fake)  # type: ignore[arg-type]
 
 
