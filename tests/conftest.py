@@ -78,11 +78,11 @@ def aws(request: pytest.FixtureRequest, aws_credentials: None) -> Iterator[Aws]:
         yield Aws("server", url)
 
 
-def raw_call(url: str, operation: str, body: dict[str, Any]) -> tuple[int, bytes]:
+def raw_call(url: str, operation: str, body: dict[str, Any] | bytes) -> tuple[int, bytes]:
     """POST a Rekognition request to a moto server without boto3; returns (status, body)."""
     request = urllib.request.Request(
         url,
-        data=json.dumps(body).encode(),
+        data=body if isinstance(body, bytes) else json.dumps(body).encode(),
         method="POST",
         headers={
             "Content-Type": "application/x-amz-json-1.1",

@@ -10,12 +10,9 @@ model, so a member added to the model is covered without editing this file.
 from __future__ import annotations
 
 import base64
-import copy
 import functools
 import json
 import re
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,10 +26,11 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 
 from moto_rekognition_faces.api.validation import _pattern, service_model
-from tests.conftest import REGION, photo
+from tests.conftest import REGION, photo, raw_call
 from tests.support import images
 from tests.support.assets import asset_path
 from tests.support.cli import standalone_server
+from tests.support.requests import JPEG_START, minimal_args
 from tests.test_conformance import FACE_OPERATIONS
 
 UUID = "11111111-2222-4333-8444-555555555555"
@@ -129,23 +127,11 @@ def refusal(call: Callable[[], Any]) -> tuple[int, str, str]:
 
 def post(url: str, operation: str, body: bytes) -> tuple[int, str, str]:
     """(HTTP status, __type, message) of a raw Rekognition request that must fail."""
-    request = urllib.request.Request(
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/x-amz-json-1.1",
-            "X-Amz-Target": f"RekognitionService.{operation}",
-            "Authorization": "AWS4-HMAC-SHA256 Credential=testing/20260101/us-east-1/"
-            "rekognition/aws4_request, SignedHeaders=host, Signature=0",
-        },
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:
-            raise AssertionError(f"{operation} answered {response.status}: {response.read()!r}")
-    except urllib.error.HTTPError as error:
-        answer = json.loads(error.read())
-        return error.code, answer.get("__type", ""), answer.get("message", "")
+    status, raw = raw_call(url, operation, body)
+    if status < 400:
+        raise AssertionError(f"{operation} answered {status}: {raw!r}")
+    answer = json.loads(raw)
+    return status, answer.get("__type", ""), answer.get("message", "")
 
 
 def check(
@@ -251,42 +237,10 @@ def test_empty_and_undecodable_base64_images_are_refused(server: Server) -> None
 
 
 def _valid_args(operation: str, wire: bool = False) -> dict[str, Any]:
-    """Arguments that pass every check of the service model (they need not name anything
-    that exists: the model is checked first). ``wire``: blobs as base64 text, as in JSON."""
-    image = {"Bytes": base64.b64encode(b"\xff\xd8\xff").decode() if wire else b"\xff\xd8\xff"}
-    args: dict[str, dict[str, Any]] = {
-        "DetectFaces": {"Image": image},
-        "CompareFaces": {"SourceImage": image, "TargetImage": image},
-        "CreateCollection": {"CollectionId": "c"},
-        "DescribeCollection": {"CollectionId": "c"},
-        "ListCollections": {},
-        "DeleteCollection": {"CollectionId": "c"},
-        "IndexFaces": {"CollectionId": "c", "Image": image},
-        "ListFaces": {"CollectionId": "c"},
-        "DeleteFaces": {"CollectionId": "c", "FaceIds": [UUID]},
-        "SearchFaces": {"CollectionId": "c", "FaceId": UUID},
-        "SearchFacesByImage": {"CollectionId": "c", "Image": image},
-        "CreateUser": {"CollectionId": "c", "UserId": "u"},
-        "DeleteUser": {"CollectionId": "c", "UserId": "u"},
-        "ListUsers": {"CollectionId": "c"},
-        "AssociateFaces": {"CollectionId": "c", "UserId": "u", "FaceIds": [UUID]},
-        "DisassociateFaces": {"CollectionId": "c", "UserId": "u", "FaceIds": [UUID]},
-        "SearchUsers": {"CollectionId": "c", "UserId": "u"},
-        "SearchUsersByImage": {"CollectionId": "c", "Image": image},
-        "TagResource": {"ResourceArn": ARN, "Tags": {"a": "b"}},
-        "UntagResource": {"ResourceArn": ARN, "TagKeys": ["a"]},
-        "ListTagsForResource": {"ResourceArn": ARN},
-        "StartFaceDetection": {"Video": VIDEO},
-        "GetFaceDetection": {"JobId": "j"},
-        "StartFaceSearch": {"Video": VIDEO, "CollectionId": "c"},
-        "GetFaceSearch": {"JobId": "j"},
-        "RecognizeCelebrities": {"Image": image},
-        "GetCelebrityInfo": {"Id": "x"},
-        "DetectProtectiveEquipment": {"Image": image},
-        "CreateFaceLivenessSession": {},
-        "GetFaceLivenessSessionResults": {"SessionId": UUID},
-    }
-    return copy.deepcopy(args[operation])
+    """Arguments that pass every check of the service model. ``wire``: blobs as base64 text,
+    as in JSON."""
+    blob = base64.b64encode(JPEG_START).decode() if wire else JPEG_START
+    return minimal_args(operation, blob)
 
 
 def _snake(operation: str) -> str:

@@ -17,6 +17,7 @@ from moto_rekognition_faces import control
 from tests.conftest import Aws, photo
 from tests.support.assets import asset_path
 from tests.support.images import jpeg_of_size
+from tests.support.requests import minimal_args
 from tests.support.shapes import assert_output_shape
 
 # The face operations of the project's spec (ops.json, generated from botocore's service model).
@@ -389,7 +390,7 @@ def test_errors_only_aws_could_raise_are_injected_with_test_control(aws: Aws) ->
             control.queue_error(operation, code)
             method = getattr(client, _snake(operation))
             with pytest.raises(client.exceptions.ClientError) as caught:
-                method(**MINIMAL_ARGS.get(operation, {}))
+                method(**minimal_args(operation))
             response = caught.value.response
             assert response["Error"]["Code"] == code, operation
             assert response["ResponseMetadata"]["HTTPStatusCode"] == status, (operation, code)
@@ -397,41 +398,6 @@ def test_errors_only_aws_could_raise_are_injected_with_test_control(aws: Aws) ->
 
 def _snake(operation: str) -> str:
     return "".join("_" + ch.lower() if ch.isupper() else ch for ch in operation).lstrip("_")
-
-
-ARN = "arn:aws:rekognition:us-east-1:123456789012:collection/c"
-VIDEO = {"S3Object": {"Bucket": "media", "Name": "man.mp4"}}
-IMAGE = {"Bytes": b"\xff\xd8\xff"}
-MINIMAL_ARGS: dict[str, dict[str, Any]] = {
-    "DetectFaces": {"Image": IMAGE},
-    "CompareFaces": {"SourceImage": IMAGE, "TargetImage": IMAGE},
-    "CreateCollection": {"CollectionId": "c"},
-    "DescribeCollection": {"CollectionId": "c"},
-    "DeleteCollection": {"CollectionId": "c"},
-    "IndexFaces": {"CollectionId": "c", "Image": IMAGE},
-    "ListFaces": {"CollectionId": "c"},
-    "DeleteFaces": {"CollectionId": "c", "FaceIds": [UNKNOWN_FACE]},
-    "SearchFaces": {"CollectionId": "c", "FaceId": UNKNOWN_FACE},
-    "SearchFacesByImage": {"CollectionId": "c", "Image": IMAGE},
-    "CreateUser": {"CollectionId": "c", "UserId": "u"},
-    "DeleteUser": {"CollectionId": "c", "UserId": "u"},
-    "ListUsers": {"CollectionId": "c"},
-    "AssociateFaces": {"CollectionId": "c", "UserId": "u", "FaceIds": [UNKNOWN_FACE]},
-    "DisassociateFaces": {"CollectionId": "c", "UserId": "u", "FaceIds": [UNKNOWN_FACE]},
-    "SearchUsers": {"CollectionId": "c", "UserId": "u"},
-    "SearchUsersByImage": {"CollectionId": "c", "Image": IMAGE},
-    "TagResource": {"ResourceArn": ARN, "Tags": {"a": "b"}},
-    "UntagResource": {"ResourceArn": ARN, "TagKeys": ["a"]},
-    "ListTagsForResource": {"ResourceArn": ARN},
-    "StartFaceDetection": {"Video": VIDEO},
-    "GetFaceDetection": {"JobId": "j"},
-    "StartFaceSearch": {"Video": VIDEO, "CollectionId": "c"},
-    "GetFaceSearch": {"JobId": "j"},
-    "RecognizeCelebrities": {"Image": IMAGE},
-    "GetCelebrityInfo": {"Id": "x"},
-    "DetectProtectiveEquipment": {"Image": IMAGE},
-    "GetFaceLivenessSessionResults": {"SessionId": UNKNOWN_FACE},
-}
 
 
 def test_queued_responses_come_first_in_first_out_then_the_pipeline(aws: Aws) -> None:
