@@ -59,6 +59,8 @@ _FINDER = _Finder()
 def _fire(name: str, module: ModuleType) -> None:
     with _lock:
         callbacks = _callbacks.pop(name, [])
+        if not _callbacks and _FINDER in sys.meta_path:
+            sys.meta_path.remove(_FINDER)  # nothing left to watch: out of every later import
     for callback in callbacks:
         callback(module)
 
@@ -82,3 +84,5 @@ def forget(callback: Any) -> None:
             _callbacks[name] = [c for c in _callbacks[name] if c is not callback]
             if not _callbacks[name]:
                 del _callbacks[name]
+        if not _callbacks and _FINDER in sys.meta_path:
+            sys.meta_path.remove(_FINDER)
