@@ -45,6 +45,10 @@ def main(argv: list[str] | None = None) -> None:
     except (profiles.ProfileError, store.StateError) as exc:
         sys.exit(f"moto-rekognition-faces: {exc}")
     activate()
+    # A server is started to be used: graft now (moto's Rekognition module, our actions, numpy,
+    # OpenCV) rather than in its first request.
+    import moto.rekognition.responses  # noqa: F401
+
     print("moto-rekognition-faces: Rekognition face APIs served by the real pipeline", flush=True)
     folder = config.state_dir()
     if folder is not None:
