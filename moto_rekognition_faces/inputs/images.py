@@ -46,7 +46,8 @@ class LoadedImage:
     def pixels(self) -> np.ndarray:
         """Upright BGR uint8 pixels."""
         pixels = _decode_pixels(self.data, self.header)
-        _remember_decoded(self.sha256)
+        if config.result_cache_enabled():
+            _remember_decoded(self.sha256)
         return pixels
 
     @functools.cached_property
@@ -117,7 +118,9 @@ def load(
     else:
         data = _read_s3(image["S3Object"], account_id, region)
     loaded = LoadedImage(data, checked_header(data, limits))
-    if not decoded_before(loaded.sha256):
+    # Bytes decoded before are left for the first use of .pixels (a result cache hit has none);
+    # with the cache off that saves nothing, so the bytes are not even hashed for it.
+    if not config.result_cache_enabled() or not decoded_before(loaded.sha256):
         loaded.pixels  # noqa: B018  (decode errors are raised here, in the request's order)
     return loaded
 
