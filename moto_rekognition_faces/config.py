@@ -124,4 +124,3 @@ def set_default_result_cache_dir(folder: Path | None) -> None:
 def result_cache_max_mb() -> int:
     """The bound of the on-disk result cache, in MB (least recently used results go first)."""
     return int(_get("CACHE_MAX_MB", "256"))
-
