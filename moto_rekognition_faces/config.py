@@ -13,7 +13,8 @@ PREFIX = "MOTO_REKOGNITION_FACES_"
 
 
 def _get(name: str, default: str) -> str:
-    return os.environ.get(PREFIX + name, default)
+    """The variable's value; an empty one counts as unset (``VAR=`` in a shell or a CI file)."""
+    return os.environ.get(PREFIX + name, "").strip() or default
 
 
 def disabled_on_import() -> bool:

@@ -22,6 +22,7 @@ from ..errors import (
 )
 from ..state.backend import faces_backends
 from ..state.store import StateError
+from ..vision import models
 from ..vision.models import ModelFileError
 from ..vision.profiles import ProfileError
 from . import control, serialize
@@ -55,7 +56,9 @@ def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
     @functools.wraps(action)
     def run(self: Any) -> str:
         try:
-            return serialize.float32_numbers(action(self), self._get_action())
+            with models.serving():
+                body = action(self)
+            return serialize.float32_numbers(body, self._get_action())
         except RekognitionError:
             raise
         except (ModelFileError, ProfileError, StateError) as exc:

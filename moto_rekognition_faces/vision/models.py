@@ -10,6 +10,8 @@ import atexit
 import hashlib
 import json
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -76,16 +78,43 @@ def model_path(filename: str) -> Path:
     return path
 
 
-_sessions: dict[Path, ort.InferenceSession] = {}
+_sessions: dict[tuple[Path, int], ort.InferenceSession] = {}
 _lock = threading.Lock()
-_file_locks: dict[Path, threading.Lock] = {}
+_file_locks: dict[tuple[Path, int], threading.Lock] = {}
+_in_flight = 0  # requests running now (see serving())
+
+
+@contextmanager
+def serving() -> Iterator[None]:
+    """Count a request while it runs. One request alone runs each model on every core; with
+    two or more at once each runs its models on one thread, so that concurrent clients of a
+    server share the cores instead of queueing for all of them."""
+    global _in_flight
+    with _lock:
+        _in_flight += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _in_flight -= 1
+
+
+def _threads() -> int:
+    """Intra-op threads for a session made now: the setting if given, else 1 while requests
+    overlap and 0 (onnxruntime's choice: one per core) otherwise."""
+    configured = config.ort_threads()
+    if configured:
+        return configured
+    return 1 if _in_flight > 1 else 0
 
 
 def session(filename: str) -> ort.InferenceSession:
     """The shared onnxruntime session for a weight file, created on first use (one lock per
     file, so the warm-up thread building one model never holds up a request building another;
-    onnxruntime is imported here, on first need)."""
-    key = _folder_of(filename) / filename
+    onnxruntime is imported here, on first need). Sessions differ only in their thread count;
+    their results are identical."""
+    threads = _threads()
+    key = (_folder_of(filename) / filename, threads)
     found = _sessions.get(key)
     if found is not None:
         return found
@@ -98,7 +127,6 @@ def session(filename: str) -> ort.InferenceSession:
 
             options = ort.SessionOptions()
             options.log_severity_level = 3
-            threads = config.ort_threads()
             if threads:
                 options.intra_op_num_threads = threads
             found = ort.InferenceSession(
@@ -110,7 +138,7 @@ def session(filename: str) -> ort.InferenceSession:
 
 def loaded() -> list[str]:
     """Names of the weight files loaded so far (lets tests check laziness)."""
-    return sorted({key.name for key in _sessions})
+    return sorted({path.name for path, _ in _sessions})
 
 
 _prefetch_stop = threading.Event()
