@@ -56,6 +56,13 @@ def ort_threads() -> int:
     return int(_get("THREADS", "0"))
 
 
+def warm_up_enabled() -> bool:
+    """Whether a Rekognition client made under a mock (and a starting server) prepares the
+    first face request ahead (imports, and model sessions in a background thread);
+    ``MOTO_REKOGNITION_FACES_WARM_UP=0`` leaves all of it to the first request."""
+    return _get("WARM_UP", "1").strip().lower() not in {"0", "false", "no", "off"}
+
+
 def detection_max_side() -> int:
     """Images are scaled down so their long side is at most this before detection."""
     return int(_get("DETECTION_MAX_SIDE", "1280"))

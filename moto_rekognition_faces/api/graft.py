@@ -16,6 +16,7 @@ from types import ModuleType
 from typing import Any
 
 from .. import post_import
+from . import warmup
 
 RESPONSES_MODULE = "moto.rekognition.responses"
 MOTO_API_URLS = "moto.moto_api._internal.urls"
@@ -68,6 +69,7 @@ def activate() -> None:
         _wanted = True
     post_import.when_imported(MOTO_API_URLS, _register_moto_api_route)
     post_import.when_imported(RESPONSES_MODULE, _graft)
+    post_import.when_imported(warmup.MOTO_CORE, warmup.register)
 
 
 def deactivate() -> None:

@@ -13,6 +13,7 @@ import os
 import sys
 
 from .. import config
+from ..api import warmup
 from ..api.graft import activate
 from ..state import backend, store
 from ..vision import profiles
@@ -48,6 +49,8 @@ def main(argv: list[str] | None = None) -> None:
     # A server is started to be used: graft now (moto's Rekognition module, our actions, numpy,
     # OpenCV) rather than in its first request.
     import moto.rekognition.responses  # noqa: F401
+
+    warmup.start()  # the models' sessions build in the background while the server starts
 
     print("moto-rekognition-faces: Rekognition face APIs served by the real pipeline", flush=True)
     folder = config.state_dir()

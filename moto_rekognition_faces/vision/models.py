@@ -127,6 +127,10 @@ def session(filename: str) -> ort.InferenceSession:
 
             options = ort.SessionOptions()
             options.log_severity_level = 3
+            # Idle pool threads sleep instead of spinning: a spinning pool burns a core between
+            # runs that the request's own Python work, another request or a test process needs.
+            options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+            options.add_session_config_entry("session.inter_op.allow_spinning", "0")
             if threads:
                 options.intra_op_num_threads = threads
             found = ort.InferenceSession(

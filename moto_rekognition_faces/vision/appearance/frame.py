@@ -63,6 +63,12 @@ def eye_centres(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return (points[35] + points[39]) / 2, (points[89] + points[93]) / 2
 
 
+def prepare_colour_tables() -> None:
+    """OpenCV builds its float Lab tables on the first such conversion (about 30 ms); the
+    warm-up calls this so that a first request does not wait for them."""
+    cv2.cvtColor(np.zeros((1, 1, 3), np.float32), cv2.COLOR_BGR2Lab)
+
+
 def canonical_frame(
     image_bgr: np.ndarray,
     points106: np.ndarray,
