@@ -8,8 +8,9 @@ on (``models.prefetch``: a daemon that stops between models at exit). A server w
 way when it starts. Nothing happens at import, nor in a process that never makes such a client;
 ``MOTO_REKOGNITION_FACES_WARM_UP=0`` turns it off.
 
-When results are kept on disk no session is built ahead: a repeated suite is answered from that
-cache without any session, and a session built in vain would cost a core and ~100 MB.
+When the disk cache already holds results (a repeated suite) no session is built ahead: that
+run is answered from the cache without any session, and a session built in vain would cost a
+core and ~100 MB. An empty one (a fresh CI checkout) gets the sessions.
 """
 
 from __future__ import annotations
@@ -65,14 +66,15 @@ def start() -> None:
 
 def _build_sessions() -> None:
     """Start the background thread that builds the sessions a face request runs (unless
-    results come from disk)."""
+    results are likely to come from the disk cache)."""
     import onnxruntime  # noqa: F401  (here: the background thread must import nothing)
 
-    from ..vision import models, pipeline, profiles
+    from ..vision import cache_store, models, pipeline, profiles
     from ..vision.results import Needs
 
     profile = profiles.require_ready()
-    if config.result_cache_dir() is not None:
+    folder = config.result_cache_dir()
+    if folder is not None and cache_store.holds_results(folder):
         return
     every_model = Needs(landmarks106=True, age_gender=True, emotions=True, gaze=True)
     # DetectFaces ALL's models in the order it runs them, then the recognizer (a request that

@@ -10,6 +10,7 @@ skipped: it must never fail a request.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import sqlite3
@@ -164,3 +165,16 @@ def open_store(folder: Path, max_bytes: int) -> Store | None:
         with _stores_lock:
             store = _stores.setdefault(key, Store(folder, max_bytes))
     return None if store.broken else store
+
+
+def holds_results(folder: Path) -> bool:
+    """Whether ``folder`` already keeps results (an earlier run filled it), read without
+    creating anything: a missing or unreadable store counts as empty."""
+    path = folder / FILENAME
+    if not path.is_file():
+        return False
+    try:
+        with contextlib.closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)) as db:
+            return db.execute("SELECT 1 FROM results LIMIT 1").fetchone() is not None
+    except sqlite3.Error:
+        return False
