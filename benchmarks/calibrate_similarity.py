@@ -1,15 +1,16 @@
-"""Calibrate the ArcFace cosine → Rekognition ``Similarity`` curve on real photos.
+"""Calibrate the recognizer's cosine → Rekognition ``Similarity`` curve on real photos.
 
 Builds genuine pairs (one person in two pictures) and impostor pairs (two different people) from
 the project's test photos as labelled in tests/data/labels/identities.json, embeds every face with
 the project's own pipeline (the detector and the active profile's recognizer), fits
 ``Similarity = 100 / (1 + exp(-SLOPE * (cosine - MIDPOINT)))`` and prints the
-cosine and Similarity distributions and the error rates at thresholds 80, 90 and 99.
+cosine and Similarity distributions and the error rates at thresholds 50, 80, 90 and 99.
 docs/CALIBRATION.md explains the data, the fit and its limits.
 
     python benchmarks/calibrate_similarity.py [--json summary.json]
 
-Nothing is written unless ``--json`` is given.
+Nothing is written unless ``--json`` is given. The portrait set (609 photos, one sdist) is
+fetched and cached on the first run.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ if str(ROOT) not in sys.path:
 from moto_rekognition_faces.inputs import images  # noqa: E402
 from moto_rekognition_faces.vision import embedder, pipeline, profiles  # noqa: E402
 from moto_rekognition_faces.vision.results import Detection  # noqa: E402
-from tests.support.assets import asset_path  # noqa: E402
+from tests.support.assets import asset_path, folder_paths  # noqa: E402
 
 MIN_SIDE = 32.0  # px; smaller faces (background crowd) are reported apart and not fitted
 VIDEO_MIN_GAP_S = 1.0  # frames of one video at least this far apart make a genuine pair
@@ -129,12 +130,14 @@ class Labels:
     stills: list[tuple[str, str, object]]  # (identity, asset key, face selector) of photos
     videos: dict[str, str]  # video asset key → identity (its largest face in every frame)
     groups: list[str]  # asset keys whose unclaimed faces are each a different person
+    sessions: dict[str, str] = field(default_factory=dict)  # asset key → identity of every face
+    portraits: list[str] = field(default_factory=list)  # asset folders: one person per file
 
 
 def read_labels(path: Path = LABELS) -> Labels:
     """The labels file, checked for what this script relies on."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    stills, videos, seen = [], {}, set()
+    stills, videos, sessions, seen = [], {}, {}, set()
     for identity in data["identities"]:
         if identity["id"] in seen:
             raise ValueError(f"{path.name}: identity {identity['id']!r} is listed twice")
@@ -142,9 +145,13 @@ def read_labels(path: Path = LABELS) -> Labels:
         for photo in identity["photos"]:
             if photo.get("video"):
                 videos[photo["asset"]] = identity["id"]
+            elif photo.get("session"):
+                sessions[photo["asset"]] = identity["id"]
             else:
                 stills.append((identity["id"], photo["asset"], photo["face"]))
-    return Labels(stills, videos, [group["asset"] for group in data["groups"]])
+    groups = [group["asset"] for group in data["groups"]]
+    portraits = [entry["folder"] for entry in data.get("portrait_sets", [])]
+    return Labels(stills, videos, groups, sessions, portraits)
 
 
 def select_face(found: list[tuple[Detection, np.ndarray]], selector: object, shape: tuple) -> int:
@@ -192,7 +199,27 @@ def collect_faces(labels: Labels) -> tuple[list[Face], list[Face]]:
             if (key, index) not in claimed:
                 face = Face(f"{key}#{index}", key, f"{key} #{index}", detection, vector)
                 (faces if face.side >= MIN_SIDE else tiny).append(face)
+    for key, identity in labels.sessions.items():
+        for index, (detection, vector) in enumerate(embed_all(read_image(key))):
+            face = Face(identity, key, f"{key} #{index}", detection, vector)
+            if face.side >= MIN_SIDE:
+                faces.append(face)
     return faces, tiny
+
+
+def portrait_faces(folder: str) -> tuple[list[Face], list[str]]:
+    """The largest face of each file of a portrait set (one person per file), and the files
+    in which no face was found."""
+    faces, empty = [], []
+    for path in folder_paths(folder):
+        found = embed_all(images.decode(path.read_bytes()))
+        if not found:
+            empty.append(f"{folder}/{path.name}")
+            continue
+        detection, vector = found[0]
+        name = f"{folder}/{path.stem}"
+        faces.append(Face(name, f"{folder}/{path.name}", name, detection, vector))
+    return faces, empty
 
 
 def video_faces(key: str, identity: str) -> list[tuple[float, Face]]:
@@ -312,6 +339,17 @@ def video_pairs(videos: dict[str, list[tuple[float, Face]]]) -> PairSet:
     return pairs
 
 
+def session_pairs(faces: list[Face], sessions: dict[str, str]) -> PairSet:
+    """Faces of one person in the different shots of one photo session, gathered in one image
+    (a contact sheet): same day, same light, other expressions and hands (not fitted)."""
+    pairs = PairSet("same-session", True, "one person's shots of one session (not fitted)")
+    for key, identity in sessions.items():
+        own = [face for face in faces if face.photo == key and face.identity == identity]
+        for a, b in itertools.combinations(own, 2):
+            pairs.add(a.vector @ b.vector, identity)
+    return pairs
+
+
 def augmented_pairs(faces: list[Face]) -> tuple[PairSet, list[str]]:
     """Each large face of the AUGMENTED photos vs itself in a changed copy; and what was lost."""
     pairs = PairSet("augmented", True, "same photo, changed copy: " + ", ".join(AUGMENTATIONS))
@@ -428,23 +466,37 @@ def print_distributions(
     """One row per pair set: count, identities, min, percentiles, max."""
     columns = ["min", *(f"p{q}" for q in PERCENTILES), "max"]
     print(f"\n{title}")
-    print(f"{'pairs':<15}{'n':>6}{'ids':>5}" + "".join(f"{c:>8}" for c in columns))
+    print(f"{'pairs':<15}{'n':>8}{'ids':>8}" + "".join(f"{c:>8}" for c in columns))
     for pairs in sets:
         row = distribution(scores[pairs.name])
         cells = "".join(f"{row[c]:>8.{digits}f}" for c in columns)
-        print(f"{pairs.name:<15}{len(pairs.cosines):>6}{len(set(pairs.groups)):>5}{cells}")
+        print(f"{pairs.name:<15}{len(pairs.cosines):>8}{len(set(pairs.groups)):>8}{cells}")
 
 
 def print_error_rates(sets: Sequence[PairSet], scores: dict[str, np.ndarray]) -> None:
     """False match rate of impostor sets, false non-match rate of genuine sets, per threshold."""
     print("\nerror rates (impostor: false match, Similarity >= t; genuine: false non-match, < t)")
-    print(f"{'pairs':<15}" + "".join(f"{'t=' + format(t, 'g'):>18}" for t in THRESHOLDS))
+    print(f"{'pairs':<15}" + "".join(f"{'t=' + format(t, 'g'):>22}" for t in THRESHOLDS))
     for pairs in sets:
         cells = ""
         for threshold in THRESHOLDS:
             errors, total = error_rate(pairs, scores[pairs.name], threshold)
-            cells += f"{f'{errors}/{total} ({100 * errors / total:.2f}%)':>18}"
+            cells += f"{f'{errors}/{total} ({100 * errors / total:.3f}%)':>22}"
         print(f"{pairs.name:<15}{cells}")
+
+
+def print_genuine_by_identity(sets: Sequence[PairSet], midpoint: float, slope: float) -> None:
+    """Each genuine set split by identity: cosines and the share of pairs under 50 and 80."""
+    print("\ngenuine pairs by identity (cosine min / median / max; pairs under Similarity 50, 80)")
+    for pairs in sets:
+        for identity in sorted(set(pairs.groups)):
+            own = pairs.values[[group == identity for group in pairs.groups]]
+            score = to_similarity(own, midpoint, slope)
+            low, middle, high = np.min(own), np.median(own), np.max(own)
+            under = f"{int((score < 50).sum())} / {int((score < 80).sum())} of {len(own)}"
+            print(
+                f"  {pairs.name:<13}{identity:<24}{low:>7.3f}{middle:>7.3f}{high:>7.3f}   {under}"
+            )
 
 
 def check_targets(sets: dict[str, PairSet], midpoint: float, slope: float) -> dict[str, bool]:
@@ -475,15 +527,29 @@ def build_pairs() -> tuple[dict[str, PairSet], list[str]]:
     """Every pair set, keyed by name, and the augmented faces that were not found again."""
     labels = read_labels()
     faces, tiny = collect_faces(labels)
+    lost: list[str] = []
+    portraits: list[Face] = []
+    for folder in labels.portraits:
+        found, empty = portrait_faces(folder)
+        portraits += found
+        lost += [f"{name} (no face)" for name in empty]
     videos = {key: video_faces(key, identity) for key, identity in labels.videos.items()}
-    augmented, lost = augmented_pairs(faces)
+    augmented, lost_again = augmented_pairs(faces)
+    lost += lost_again
+    everyone = faces + portraits
     small = f"crowd faces < {MIN_SIDE:g} px"
     sets = [
         cross_photo_pairs(faces, videos),
         video_pairs(videos),
+        session_pairs(faces, labels.sessions),
         augmented,
-        impostor_pairs(faces, faces, "impostor", f"different people, faces >= {MIN_SIDE:g} px"),
-        impostor_pairs(tiny, faces, "tiny-vs-large", f"{small} vs the larger faces (not fitted)"),
+        impostor_pairs(
+            everyone, everyone, "impostor", f"different people, faces >= {MIN_SIDE:g} px"
+        ),
+        impostor_pairs(portraits, portraits, "portraits", "part of impostor: portrait vs portrait"),
+        impostor_pairs(
+            tiny, everyone, "tiny-vs-large", f"{small} vs the larger faces (not fitted)"
+        ),
         impostor_pairs(tiny, tiny, "tiny-vs-tiny", f"{small} vs each other (not fitted)"),
     ]
     return {pairs.name: pairs for pairs in sets}, lost
@@ -511,7 +577,7 @@ def print_report(
     print("pair sets (ids: identities of genuine pairs, identity pairs of impostor pairs):")
     for pairs in sets.values():
         print(f"  {pairs.name:<15}{pairs.note}")
-    print(f"augmented faces not detected again: {len(lost)} {', '.join(lost)}")
+    print(f"faces not found (changed copies, portrait files): {len(lost)} {', '.join(lost)}")
     print("\nfits (midpoint, slope):")
     for name, (mid, steep) in variants.items():
         print(f"  {name:<50}{mid:.4f}  {steep:.2f}")
@@ -531,6 +597,8 @@ def print_report(
     title = "Similarity under the profile's curve"
     print_distributions(title, list(sets.values()), scores, digits=2)
     print_error_rates(list(sets.values()), scores)
+    genuine = [pairs for pairs in sets.values() if pairs.genuine and pairs.name != "augmented"]
+    print_genuine_by_identity(genuine, *written)
     print("\ncosine by identity (min / median / max; impostor: every pair with another person)")
     print(f"{'identity':<18}{'cross-photo':>26}{'impostor':>32}")
     for identity, row in by_identity(sets["cross-photo"], sets["impostor"]).items():
@@ -543,7 +611,7 @@ def print_report(
         ]
         print(f"{identity:<18}{cells[0]:>26}{cells[1]:>32}")
     for name in ("impostor", "tiny-vs-tiny"):
-        top = ", ".join(f"{group} {cosine:.3f}" for group, cosine in highest(sets[name]))
+        top = ", ".join(f"{group} {cosine:.3f}" for group, cosine in highest(sets[name], 8))
         print(f"highest {name} cosines: {top}")
     print("\ntargets:")
     for target, met in check_targets(sets, *written).items():

@@ -48,8 +48,8 @@ PROFILES: dict[str, Profile] = {
         pixel_mean=0.0,  # SFace's graph scales its 0..255 input itself
         pixel_scale=1.0,
         landmarks="face_mesh",
-        similarity_midpoint=0.43,  # docs/CALIBRATION.md: 6 identities, 82 cross-photo pairs
-        similarity_slope=58.0,
+        similarity_midpoint=0.47,  # docs/CALIBRATION.md: 7 people in 83 cross-photo pairs,
+        similarity_slope=58.0,  # 255,659 impostor pairs (609 portraits among them)
     ),
     "insightface": Profile(
         name="insightface",
