@@ -49,9 +49,10 @@ ACTION_CLASSES = (
 )
 
 
-def guarded(action: Callable[[Any], str]) -> Callable[[Any], str]:
+def guarded(action: Callable[[Any], str | dict[str, Any]]) -> Callable[[Any], str]:
     """Turn any failure into a Rekognition error, so no caller ever sees a traceback or an
-    HTML error page; send numbers as float32, as AWS does."""
+    HTML error page; send numbers as float32, as AWS does (an action may return its answer as
+    JSON text or as a dict, encoded once here)."""
 
     @functools.wraps(action)
     def run(self: Any) -> str:

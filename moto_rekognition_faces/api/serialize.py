@@ -143,16 +143,18 @@ def source_face(face: FaceAnalysis, width: int, height: int) -> dict[str, Any]:
     }
 
 
-def float32_numbers(body: str, operation: str) -> str:
+def float32_numbers(body: str | dict[str, Any], operation: str) -> str:
     """A JSON response with every ``float`` member of the operation's output rounded to float32.
 
     AWS sends float32 values (99.99980926513672, not 99.9998); ours are computed in float64, so
     they are rounded once, here, for every action. Which members are floats comes from the
     service model: timestamps (CreationTimestamp is a ``timestamp``, epoch seconds) and
-    integers are left as they are.
+    integers are left as they are. An action that returns its answer as a dict is encoded once,
+    here, instead of encoded, parsed and encoded again.
     """
     shape = service_model().operation_model(operation).output_shape
-    return json.dumps(_as_float32(json.loads(body), shape))
+    value = json.loads(body) if isinstance(body, str) else body
+    return json.dumps(_as_float32(value, shape))
 
 
 def _as_float32(value: Any, shape: Any) -> Any:

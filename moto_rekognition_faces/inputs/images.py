@@ -41,11 +41,31 @@ class LoadedImage:
     def __init__(self, data: bytes, header: ImageHeader) -> None:
         self.data = data
         self.header = header
+        self._reduced: dict[int, np.ndarray] = {}
 
     @functools.cached_property
     def pixels(self) -> np.ndarray:
         """Upright BGR uint8 pixels."""
-        pixels = _decode_pixels(self.data, self.header)
+        return self._decoded(1)
+
+    def reduction(self, long_side: int) -> int:
+        """The factor ``pixels_reduced`` decodes at for a consumer that needs ``long_side``."""
+        return reduction_for(self.header, long_side)
+
+    def pixels_reduced(self, long_side: int) -> np.ndarray:
+        """Upright pixels with a long side of at least ``long_side`` (or all of them), decoded
+        at 1/2, 1/4 or 1/8 scale where the JPEG allows: a 12 MP photo needs a fraction of the
+        work when the detector reads 1280 px. Always the same pixels for the same bytes and
+        side, whatever was decoded before, so results from them are deterministic."""
+        factor = self.reduction(long_side)
+        if factor == 1:
+            return self.pixels
+        if factor not in self._reduced:
+            self._reduced[factor] = self._decoded(factor)
+        return self._reduced[factor]
+
+    def _decoded(self, factor: int) -> np.ndarray:
+        pixels = _decode_pixels(self.data, self.header, factor)
         if config.result_cache_enabled():
             _remember_decoded(self.sha256)
         return pixels
@@ -104,8 +124,13 @@ def load(
     region: str,
     member: str = "Image",
     limits: Limits = DEFAULT_LIMITS,
+    *,
+    reduced_side: int | None = None,
 ) -> LoadedImage:
-    """Read and decode a request's ``Image`` member (raises Rekognition's errors)."""
+    """Read and decode a request's ``Image`` member (raises Rekognition's errors).
+
+    ``reduced_side``: the caller reads only ``pixels_reduced(reduced_side)``, so that is what
+    is decoded here (a large JPEG at reduced size)."""
     if not isinstance(image, dict):
         raise InvalidParameterException(f"{member} must be a structure with Bytes or S3Object.")
     has_bytes, has_s3 = image.get("Bytes") is not None, image.get("S3Object") is not None
@@ -121,7 +146,11 @@ def load(
     # Bytes decoded before are left for the first use of .pixels (a result cache hit has none);
     # with the cache off that saves nothing, so the bytes are not even hashed for it.
     if not config.result_cache_enabled() or not decoded_before(loaded.sha256):
-        loaded.pixels  # noqa: B018  (decode errors are raised here, in the request's order)
+        # decode errors are raised here, in the request's order
+        if reduced_side is None:
+            loaded.pixels  # noqa: B018
+        else:
+            loaded.pixels_reduced(reduced_side)
     return loaded
 
 
@@ -150,10 +179,38 @@ def checked_header(data: bytes, limits: Limits = DEFAULT_LIMITS) -> ImageHeader:
     return header
 
 
-def _decode_pixels(data: bytes, header: ImageHeader) -> np.ndarray:
-    flags = cv2.IMREAD_COLOR | cv2.IMREAD_IGNORE_ORIENTATION
+# libjpeg scales while it decodes (in the inverse DCT), so these cost a fraction of a full decode.
+_REDUCED_FLAGS = {
+    1: cv2.IMREAD_COLOR,
+    2: cv2.IMREAD_REDUCED_COLOR_2,
+    4: cv2.IMREAD_REDUCED_COLOR_4,
+    8: cv2.IMREAD_REDUCED_COLOR_8,
+}
+
+
+def reduction_for(header: ImageHeader, long_side: int) -> int:
+    """The largest JPEG decode reduction (1, 2, 4 or 8) whose long side is still at least
+    ``long_side``: a consumer that scales the image down to ``long_side`` anyway loses nothing
+    it would have kept. PNGs have no reduced decode: always 1."""
+    if header.format != "jpeg":
+        return 1
+    longest = max(header.width, header.height)
+    for factor in (8, 4, 2):
+        if -(-longest // factor) >= long_side:
+            return factor
+    return 1
+
+
+def reduced_size(header: ImageHeader, factor: int) -> tuple[int, int]:
+    """(width, height) as stored, of a decode at 1/``factor`` (libjpeg rounds up)."""
+    return -(-header.width // factor), -(-header.height // factor)
+
+
+def _decode_pixels(data: bytes, header: ImageHeader, factor: int = 1) -> np.ndarray:
+    flags = _REDUCED_FLAGS[factor] | cv2.IMREAD_IGNORE_ORIENTATION
     pixels = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
-    if pixels is None or pixels.shape[:2] != (header.height, header.width):
+    width, height = reduced_size(header, factor)
+    if pixels is None or pixels.shape[:2] != (height, width):
         raise InvalidImageFormatException()
     return apply_orientation(pixels, header.orientation)
 

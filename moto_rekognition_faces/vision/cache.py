@@ -51,25 +51,63 @@ class Image(Protocol):
     @property
     def sha256(self) -> str: ...
 
+    @property
+    def width(self) -> int: ...
+
+    @property
+    def height(self) -> int: ...
+
+    def reduction(self, long_side: int) -> int: ...
+
+    def pixels_reduced(self, long_side: int) -> Any: ...
+
 
 # --------------------------------------------------------------------------- the public calls
 
 
+def reduced_side(needs: Needs | None) -> int | None:
+    """The long side a request with these needs reads, when that is all it reads (detection,
+    pose and quality: its image may be a reduced JPEG decode); None when it needs full pixels."""
+    from . import pipeline
+
+    return config.detection_max_side() if pipeline.detection_only(needs or Needs()) else None
+
+
 def analyze(
-    image: Image, needs: Needs | None = None, *, max_faces: int | None = None
+    image: Image,
+    needs: Needs | None = None,
+    *,
+    max_faces: int | None = None,
+    reduced_side: int | None = None,
 ) -> list[FaceAnalysis]:
-    """``pipeline.analyze`` on the image's pixels, computed once per bytes and options."""
+    """``pipeline.analyze`` on the image's pixels, computed once per bytes and options.
+
+    ``reduced_side`` (from ``reduced_side(needs)``): the caller needs no full-size pixels after
+    this, so a large JPEG is analysed from a reduced decode; the factor is part of the key.
+    """
     from . import models, pipeline
 
     limit = pipeline.MAX_FACES if max_faces is None else max_faces
     needs = needs or Needs()
-    options = {"needs": sorted(k for k, v in vars(needs).items() if v), "max_faces": limit}
+    options: dict[str, Any] = {
+        "needs": sorted(k for k, v in vars(needs).items() if v),
+        "max_faces": limit,
+    }
+    factor = 1
+    if reduced_side is not None and pipeline.detection_only(needs):
+        factor = image.reduction(reduced_side)
+    if factor > 1:  # full decodes keep the keys they always had
+        options["decoded_at"] = f"1/{factor}"
 
     def compute() -> list[FaceAnalysis]:
         models.prefetch(pipeline.weight_files(needs)[1:])  # built while the detector runs
+        if factor > 1 and reduced_side is not None:
+            pixels = image.pixels_reduced(reduced_side)
+            reduction = pipeline.Reduction((image.width, image.height), lambda: image.pixels)
+            return pipeline.analyze(pixels, needs, max_faces=limit, reduction=reduction)
         return pipeline.analyze(image.pixels, needs, max_faces=limit)
 
-    return cached("analyze", image.sha256, options, compute)
+    return cached("analyze", lambda: image.sha256, options, compute)
 
 
 def embed(image: Image, faces_points5: Sequence[Any]) -> Any:
@@ -82,7 +120,7 @@ def embed(image: Image, faces_points5: Sequence[Any]) -> Any:
         digest.update(points.tobytes())
     return cached(
         "embed",
-        image.sha256,
+        lambda: image.sha256,
         {"points": digest.hexdigest(), "faces": len(faces_points5)},
         lambda: embedder.embed(image.pixels, list(faces_points5)),
     )
@@ -92,17 +130,25 @@ def ppe(image: Image) -> list[Any]:
     """``ppe.analyze`` (persons, body parts, equipment) on the image's pixels."""
     from . import ppe as ppe_module
 
-    return cached("ppe", image.sha256, {}, lambda: ppe_module.analyze(image.pixels))
+    return cached("ppe", lambda: image.sha256, {}, lambda: ppe_module.analyze(image.pixels))
 
 
 # --------------------------------------------------------------------------- the cache
 
 
-def cached(kind: str, image_sha256: str, options: dict[str, Any], compute: Callable[[], T]) -> T:
-    """A copy of the stored result for this key, or ``compute()`` stored then returned."""
+def cached(
+    kind: str,
+    image_sha256: str | Callable[[], str],
+    options: dict[str, Any],
+    compute: Callable[[], T],
+) -> T:
+    """A copy of the stored result for this key, or ``compute()`` stored then returned.
+
+    ``image_sha256`` may be a function: with the cache off the image is never hashed."""
     if not config.result_cache_enabled():
         return compute()
-    key = result_key(kind, image_sha256, options)
+    sha256 = image_sha256 if isinstance(image_sha256, str) else image_sha256()
+    key = result_key(kind, sha256, options)
     blob = _MEMORY.get(key)
     if blob is None:
         store = _disk_store()
