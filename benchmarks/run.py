@@ -39,8 +39,9 @@ DEFAULT_TARGET = 1.25  # the project's target for the DetectFaces DEFAULT overhe
 BOMB_SIDE = 16_000
 MODEL = "bare model"
 MB = 1024 * 1024
-# DetectFaces photos: a 791 kB PNG, a 1.1 MP JPEG, a real 2.5 MP JPEG and t1 enlarged to 10 MP.
-DETECT_PHOTOS = ("astronaut", "t1", "family", "t1*3")
+# DetectFaces photos: a 791 kB PNG, a 1.1 MP JPEG, a real 2.5 MP JPEG, and two enlarged to
+# 9-10 MP (decoded at half size): a portrait (one large face) and t1's six smaller faces.
+DETECT_PHOTOS = ("astronaut", "t1", "family", "obama_portrait*3", "t1*3")
 
 
 @dataclass
