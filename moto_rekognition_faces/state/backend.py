@@ -20,7 +20,8 @@ from moto.core.base_backend import BackendDict, BaseBackend
 from moto.utilities.utils import get_partition
 
 from . import store as durable
-from .collections import Collection, Collections, StoredFace, User
+from .collections import Collection, Collections, User
+from .faces import box_row
 from .idempotency import Idempotency
 from .jobs import Jobs, VideoJob
 from .users import Users
@@ -101,24 +102,21 @@ class FacesBackend(BaseBackend):
                     f"{self.store.store.path}: collection {collection_id} holds vectors of "
                     f"lengths {sorted(n // 4 for n in width)}; it cannot be searched"
                 )
-            for row in faces:
-                collection.faces[row["face_id"]] = StoredFace(
-                    face_id=row["face_id"],
-                    image_id=row["image_id"],
-                    external_image_id=row["external_image_id"],
-                    bounding_box=json.loads(row["bounding_box"]),
-                    confidence=row["confidence"],
-                    user_id=row["user_id"],
-                )
             vectors = np.frombuffer(b"".join(row["vector"] for row in faces), np.float32)
-            collection.vectors.add_many(
-                [row["face_id"] for row in faces], vectors.reshape(len(faces), -1)
+            collection.faces.add(
+                [row["face_id"] for row in faces],
+                [row["image_id"] for row in faces],
+                [row["external_image_id"] for row in faces],
+                np.array([box_row(json.loads(row["bounding_box"])) for row in faces], np.float32),
+                np.array([row["confidence"] for row in faces], np.float32),
+                vectors.reshape(len(faces), -1),
+                [row["user_id"] for row in faces],
             )
         for row in rows.indexed_images:
             collection = by_id.get(row["collection_id"])
             if collection is not None:
                 image, external = json.loads(row["image_key"])
-                collection.indexed_images[(image, external)] = json.loads(row["face_ids"])
+                collection.faces.remember(image, external, json.loads(row["face_ids"]))
         for row in rows.users:
             collection = by_id.get(row["collection_id"])
             if collection is not None:

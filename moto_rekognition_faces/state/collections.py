@@ -21,42 +21,17 @@ from ..errors import (
     ResourceNotFoundException,
 )
 from . import store as durable
+from .faces import FACE_MODEL_VERSION, FaceTable, StoredFace, box_dict, box_row
 from .index import VectorIndex
 
-FACE_MODEL_VERSION = "7.0"
 IMAGE_ID_NAMESPACE = uuid.UUID("5a0e3c1e-58f7-4d3b-9d0c-7d8a1f0c2b61")
+
+__all__ = ["FACE_MODEL_VERSION", "Collection", "Collections", "NewFace", "StoredFace", "User"]
 
 
 def image_id(image_sha256: str) -> str:
     """Name-based (version 5) UUID of the image bytes: the same image, the same ImageId."""
     return str(uuid.uuid5(IMAGE_ID_NAMESPACE, image_sha256))
-
-
-@dataclass(slots=True)  # millions of these may live in one collection
-class StoredFace:
-    """What a collection keeps of an indexed face (the vector lives in the index)."""
-
-    face_id: str
-    image_id: str
-    external_image_id: str | None
-    bounding_box: dict[str, float]
-    confidence: float
-    user_id: str | None = None
-
-    def to_face(self) -> dict[str, Any]:
-        """Rekognition's ``Face`` shape."""
-        face: dict[str, Any] = {
-            "FaceId": self.face_id,
-            "BoundingBox": self.bounding_box,
-            "ImageId": self.image_id,
-            "Confidence": self.confidence,
-            "IndexFacesModelVersion": FACE_MODEL_VERSION,
-        }
-        if self.external_image_id is not None:
-            face["ExternalImageId"] = self.external_image_id
-        if self.user_id is not None:
-            face["UserId"] = self.user_id
-        return face
 
 
 @dataclass
@@ -92,16 +67,18 @@ class Collection:
     arn: str
     created: float
     tags: dict[str, str] = field(default_factory=dict)
-    faces: dict[str, StoredFace] = field(default_factory=dict)
-    vectors: VectorIndex = field(default_factory=VectorIndex)
-    # (ImageId, ExternalImageId) → FaceIds indexed from that image, for de-duplication.
-    indexed_images: dict[tuple[str, str | None], list[str]] = field(default_factory=dict)
+    faces: FaceTable = field(default_factory=FaceTable)  # records, vectors, image entries
     users: dict[str, User] = field(default_factory=dict)  # in creation order
     user_vectors: VectorIndex = field(default_factory=VectorIndex)
     face_model_version: str = FACE_MODEL_VERSION
     profile: str = "default"  # the model profile whose vectors the collection holds
     # FaceId → JPEG crop, in memory only when state is not durable (else read from the store)
     thumbnails: dict[str, bytes] = field(default_factory=dict)
+
+    @property
+    def vectors(self) -> VectorIndex:
+        """The face vectors (the face table's rows)."""
+        return self.faces.vectors
 
     def refresh_user_vector(self, user: User) -> None:
         """Recompute a user's vector: the normalised mean of its faces' unit vectors."""
@@ -193,50 +170,67 @@ class Collections:
         with self.lock:
             collection = self.get(collection_id)
             the_image = image_id(image_sha256)
-            key = (the_image, external_image_id)
-            existing = collection.indexed_images.get(key)
-            if existing is not None and all(f in collection.faces for f in existing):
-                return [collection.faces[f] for f in existing]
-            stored = [
+            existing = collection.faces.stored_from(the_image, external_image_id)
+            if existing is not None:
+                return existing
+            if not new_faces:
+                return []
+            face_ids = [str(mock_random.uuid4()) for _ in new_faces]
+            boxes = np.array([box_row(new.bounding_box) for new in new_faces], np.float32)
+            confidences = np.array([new.confidence for new in new_faces], np.float32)
+            stored = [  # as the table will hold them (float32), so the disk holds the same
                 StoredFace(
-                    face_id=str(mock_random.uuid4()),
+                    face_id=face_id,
                     image_id=the_image,
                     external_image_id=external_image_id,
-                    bounding_box=new.bounding_box,
-                    confidence=new.confidence,
+                    bounding_box=box_dict(box.tolist()),
+                    confidence=float(confidence),
                 )
-                for new in new_faces
+                for face_id, new, box, confidence in zip(
+                    face_ids, new_faces, boxes, confidences, strict=True
+                )
             ]
-            if not stored:
-                return stored
-            face_ids = [f.face_id for f in stored]
             self.store.add_faces(
                 collection_id,
                 [(f, new.vector, new.thumbnail) for f, new in zip(stored, new_faces, strict=True)],
-                durable.image_key(*key),
+                durable.image_key(the_image, external_image_id),
                 face_ids,
             )
-            for face, new in zip(stored, new_faces, strict=True):
-                collection.faces[face.face_id] = face
-                collection.vectors.add(face.face_id, new.vector)
-                if new.thumbnail is not None and not self.store.durable:  # else on disk only
-                    collection.thumbnails[face.face_id] = new.thumbnail
-            collection.indexed_images[key] = face_ids
+            collection.faces.add_image(
+                face_ids,
+                the_image,
+                external_image_id,
+                boxes,
+                confidences,
+                np.stack([new.vector for new in new_faces]),
+            )
+            if not self.store.durable:  # else thumbnails are on disk only
+                for face_id, new in zip(face_ids, new_faces, strict=True):
+                    if new.thumbnail is not None:
+                        collection.thumbnails[face_id] = new.thumbnail
             return stored
 
     def list_faces(
         self, collection_id: str, user_id: str | None, face_ids: list[str] | None
-    ) -> list[StoredFace]:
-        """Faces in ascending FaceId order, filtered by user and ids (both when both given)."""
+    ) -> list[str]:
+        """FaceIds in ascending order, filtered by user and ids (both when both given); the
+        caller makes records of one page only (``faces_by_id``)."""
         with self.lock:
-            collection = self.get(collection_id)
-            wanted = set(face_ids) if face_ids else None
-            return [
-                collection.faces[face_id]
-                for face_id in sorted(collection.faces)
-                if (wanted is None or face_id in wanted)
-                and (user_id is None or collection.faces[face_id].user_id == user_id)
-            ]
+            faces = self.get(collection_id).faces
+            if face_ids:
+                found = sorted({f for f in face_ids if f in faces})
+                return (
+                    found if user_id is None else [f for f in found if faces.user_of(f) == user_id]
+                )
+            if user_id is not None:
+                return sorted(faces.ids_of_user(user_id))
+            return sorted(faces)
+
+    def faces_by_id(self, collection_id: str, face_ids: list[str]) -> list[StoredFace]:
+        """Records of these faces, in this order (those deleted meanwhile are left out)."""
+        with self.lock:
+            faces = self.get(collection_id).faces
+            return [faces[f] for f in face_ids if f in faces]
 
     def delete_faces(
         self, collection_id: str, face_ids: list[str]
@@ -244,28 +238,26 @@ class Collections:
         """Delete faces; those of a user or not found are reported, not deleted."""
         with self.lock:
             collection = self.get(collection_id)
+            faces = collection.faces
             deleted: list[str] = []
             unsuccessful: list[dict[str, Any]] = []
             ids = list(dict.fromkeys(face_ids))
             self.store.delete_faces(
-                collection_id,
-                [f for f in ids if f in collection.faces and collection.faces[f].user_id is None],
+                collection_id, [f for f in ids if f in faces and faces.user_of(f) is None]
             )
             for face_id in ids:
-                face = collection.faces.get(face_id)
-                if face is None:
+                if face_id not in faces:
                     unsuccessful.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
-                elif face.user_id is not None:
+                elif (owner := faces.user_of(face_id)) is not None:
                     unsuccessful.append(
                         {
                             "FaceId": face_id,
-                            "UserId": face.user_id,
+                            "UserId": owner,
                             "Reasons": ["ASSOCIATED_TO_AN_EXISTING_USER"],
                         }
                     )
                 else:
-                    del collection.faces[face_id]
-                    collection.vectors.remove(face_id)
+                    faces.remove(face_id)
                     collection.thumbnails.pop(face_id, None)
                     deleted.append(face_id)
             return deleted, unsuccessful
@@ -287,9 +279,9 @@ class Collections:
     ) -> list[tuple[StoredFace, float]]:
         """The ``limit`` stored faces closest to ``query`` (cosine), best first."""
         with self.lock:
-            collection = self.get(collection_id)
-            hits = collection.vectors.search(query, limit, exclude=exclude, min_score=min_cosine)
-            return [(collection.faces[key], cosine) for key, cosine in hits]
+            faces = self.get(collection_id).faces
+            hits = faces.vectors.search_rows(query, limit, exclude, min_cosine)
+            return [(faces.view(row), cosine) for row, cosine in hits]
 
     # -- tags --------------------------------------------------------------------------
 

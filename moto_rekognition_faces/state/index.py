@@ -2,7 +2,12 @@
 
 Rows are packed (a deleted row is filled by the last one), so a search is a single
 matrix–vector product over the live rows followed by a partial sort; no approximate index,
-so results are the true top-k and reproducible.
+so results are the true top-k and reproducible. The rows are shared: a collection's face table
+keeps its columns in the same row order (``remove`` says which row moved where).
+
+Vectors stay float32: numpy has no fast float16 product (measured at 1M × 128: float16 rows
+are 16-20× slower to search, whether multiplied as float16 or converted in chunks), while
+float16 would change a Similarity by at most 0.04 points (see benchmarks/README.md).
 """
 
 from __future__ import annotations
@@ -34,6 +39,22 @@ class VectorIndex:
     def nbytes(self) -> int:
         """Memory held by the matrix (capacity, not only live rows)."""
         return int(self._matrix.nbytes)
+
+    @property
+    def matrix(self) -> np.ndarray:
+        """The live rows (a view: read it, do not write it)."""
+        return self._matrix[: len(self._ids)]
+
+    def row(self, key: str) -> int:
+        """The row of ``key`` (KeyError if absent)."""
+        return self._rows[key]
+
+    def key(self, row: int) -> str:
+        return self._ids[row]
+
+    def keys(self) -> list[str]:
+        """Every key, in row order (the list itself: do not change it)."""
+        return self._ids
 
     def _fit_width(self, width: int) -> None:
         """While empty, take the vector length of what is about to be stored."""
@@ -74,8 +95,9 @@ class VectorIndex:
         for key, vector in zip(keys, vectors, strict=True):
             self.add(key, vector)
 
-    def remove(self, key: str) -> None:
-        """Drop ``key``; the last row moves into its place so rows stay packed."""
+    def remove(self, key: str) -> tuple[int, int]:
+        """Drop ``key``; the last row moves into its place so rows stay packed. Returns
+        (freed row, last row): the caller's columns move ``last`` into ``row`` too."""
         row = self._rows.pop(key)
         last = len(self._ids) - 1
         if row != last:
@@ -84,6 +106,7 @@ class VectorIndex:
             self._ids[row] = moved
             self._rows[moved] = row
         self._ids.pop()
+        return row, last
 
     def vector(self, key: str) -> np.ndarray:
         return self._matrix[self._rows[key]].copy()
@@ -97,17 +120,27 @@ class VectorIndex:
     ) -> list[tuple[str, float]]:
         """The ``limit`` ids most similar to ``query`` by cosine (at least ``min_score``), best
         first, ties broken by id."""
+        hits = self.search_rows(query, limit, exclude, min_score)
+        return [(self._ids[row], score) for row, score in hits]
+
+    def search_rows(
+        self, query: np.ndarray, limit: int, exclude: str | None, min_score: float
+    ) -> list[tuple[int, float]]:
+        """Like ``search``, but rows: the face table reads its columns at these rows."""
         count = len(self._ids)
         if count == 0 or limit <= 0:
             return []
         scores = self._matrix[:count] @ np.asarray(query, np.float32)
         if exclude is not None and exclude in self._rows:
             scores[self._rows[exclude]] = -np.inf
-        candidates = np.flatnonzero(scores >= min_score) if np.isfinite(min_score) else None
-        if candidates is None:
+        if np.isfinite(min_score):
+            candidates = np.flatnonzero(scores >= min_score)
+            if limit < len(candidates):
+                cut = len(candidates) - limit
+                candidates = candidates[np.argpartition(scores[candidates], cut)[cut:]]
+        elif limit < count:  # the bare top-k: no copy, no gather over all rows
+            candidates = np.argpartition(scores, count - limit)[count - limit :]
+        else:
             candidates = np.arange(count)
-        if limit < len(candidates):
-            top = np.argpartition(-scores[candidates], limit - 1)[:limit]
-            candidates = candidates[top]
         ranked = sorted(candidates.tolist(), key=lambda r: (-float(scores[r]), self._ids[r]))
-        return [(self._ids[r], float(scores[r])) for r in ranked if np.isfinite(scores[r])]
+        return [(r, float(scores[r])) for r in ranked if np.isfinite(scores[r])]

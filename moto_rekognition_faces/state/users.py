@@ -47,7 +47,7 @@ class Users:
             user = self.get(collection, user_id)
             self.collections.store.delete_user(collection_id, user_id, dict.fromkeys(user.face_ids))
             for face_id in user.face_ids:
-                collection.faces[face_id].user_id = None
+                collection.faces.set_user(face_id, None)
             user.face_ids.clear()
             collection.refresh_user_vector(user)
             del collection.users[user_id]
@@ -72,7 +72,7 @@ class Users:
             wanted = [
                 f
                 for f in dict.fromkeys(face_ids)
-                if f in collection.faces and collection.faces[f].user_id is None
+                if f in collection.faces and collection.faces.user_of(f) is None
             ]
             if wanted and len(user.face_ids) + len(wanted) > MAX_FACES_PER_USER:
                 raise ServiceQuotaExceededException(
@@ -81,17 +81,17 @@ class Users:
             associated: list[str] = []
             refused: list[dict[str, Any]] = []
             for face_id in dict.fromkeys(face_ids):
-                face = collection.faces.get(face_id)
-                if face is None:
+                if face_id not in collection.faces:
                     refused.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
                     continue
-                if face.user_id == user_id:
+                owner = collection.faces.user_of(face_id)
+                if owner == user_id:
                     continue  # already this user's: silently ignored
-                if face.user_id is not None:
+                if owner is not None:
                     refused.append(
                         {
                             "FaceId": face_id,
-                            "UserId": face.user_id,
+                            "UserId": owner,
                             "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"],
                         }
                     )
@@ -111,7 +111,7 @@ class Users:
                             }
                         )
                         continue
-                face.user_id = user_id
+                collection.faces.set_user(face_id, user_id)
                 user.face_ids.append(face_id)
                 collection.refresh_user_vector(user)
                 associated.append(face_id)
@@ -130,7 +130,7 @@ class Users:
     ) -> None:
         """Give ``face_ids`` back to ``owner`` (None: no user) after a failed write."""
         for face_id in face_ids:
-            collection.faces[face_id].user_id = owner
+            collection.faces.set_user(face_id, owner)
             if owner is None:
                 user.face_ids.remove(face_id)
             else:
@@ -146,21 +146,22 @@ class Users:
             done: list[str] = []
             refused: list[dict[str, Any]] = []
             for face_id in dict.fromkeys(face_ids):
-                face = collection.faces.get(face_id)
-                if face is None:
+                if face_id not in collection.faces:
                     refused.append({"FaceId": face_id, "Reasons": ["FACE_NOT_FOUND"]})
-                elif face.user_id is None:
+                    continue
+                owner = collection.faces.user_of(face_id)
+                if owner is None:
                     continue  # not associated with this user: ignored
-                elif face.user_id != user_id:
+                if owner != user_id:
                     refused.append(
                         {
                             "FaceId": face_id,
-                            "UserId": face.user_id,
+                            "UserId": owner,
                             "Reasons": ["ASSOCIATED_TO_A_DIFFERENT_USER"],
                         }
                     )
                 else:
-                    face.user_id = None
+                    collection.faces.set_user(face_id, None)
                     user.face_ids.remove(face_id)
                     done.append(face_id)
             collection.refresh_user_vector(user)

@@ -152,17 +152,18 @@ class CollectionActions:
     def list_faces(self) -> str:
         params = request_params(self, "ListFaces")
         collection_id = params["CollectionId"]
-        faces = backend_of(self).collections.list_faces(
+        collections = backend_of(self).collections
+        face_ids = collections.list_faces(
             collection_id, params.get("UserId"), params.get("FaceIds")
         )
         page, token = paginate(
-            faces,
+            face_ids,
             f"ListFaces/{collection_id}",
             params.get("NextToken"),
             params.get("MaxResults"),
         )
         body: dict[str, Any] = {
-            "Faces": [face.to_face() for face in page],
+            "Faces": [face.to_face() for face in collections.faces_by_id(collection_id, page)],
             "FaceModelVersion": FACE_MODEL_VERSION,
         }
         if token:
