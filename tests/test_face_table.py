@@ -97,16 +97,20 @@ def test_two_pairs_with_the_same_hash_are_told_apart(monkeypatch: pytest.MonkeyP
 
 def test_image_ids_that_are_not_uuids_and_boxes_without_members_come_back_as_given() -> None:
     table = FaceTable()
+    given = ["img", "0C7E2F1B-6A43-4B8E-9D55-3F1E8A2B7C90", image(3), "img"]
+    face_ids = [f"a000000{i}-0000-4000-8000-000000000000" for i in range(4)]
     table.add(
-        ["a0000000-0000-4000-8000-000000000000"],
-        ["img"],
-        [None],
-        np.array([box_row({})], np.float32),
-        np.array([99.5], np.float32),
-        unit_vectors(1),
+        face_ids,
+        given,
+        [None] * 4,
+        np.array([box_row({}), box_row({"Width": 0.5}), box_row({}), box_row({})], np.float32),
+        np.array([99.5] * 4, np.float32),
+        unit_vectors(4),
     )
-    face = table["a0000000-0000-4000-8000-000000000000"]
-    assert (face.image_id, face.bounding_box, face.confidence) == ("img", {}, 99.5)
+    assert [table[f].image_id for f in face_ids] == given
+    face = table[face_ids[0]]
+    assert (face.bounding_box, face.confidence) == ({}, 99.5)
+    assert table[face_ids[1]].bounding_box == {"Width": 0.5}
 
 
 def backend_at(folder: Path, monkeypatch: pytest.MonkeyPatch) -> FacesBackend:

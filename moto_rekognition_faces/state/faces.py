@@ -11,6 +11,7 @@ Boxes and confidences are kept as float32: every answer sends them rounded to fl
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ BOX_KEYS = ("Width", "Height", "Left", "Top")  # the order every answer has sent
 # ImageIds that are not canonical UUID text (a hand-made state folder) are kept under a
 # name-based UUID of this namespace and shown as they were given.
 OTHER_IMAGE_IDS = uuid.UUID("0c7e2f1b-6a43-4b8e-9d55-3f1e8a2b7c90")
+CANONICAL_UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(slots=True)
@@ -180,9 +182,7 @@ class FaceTable:
         self.vectors.add_many(list(face_ids), np.asarray(vectors, np.float32).reshape(count, -1))
         rows = self._columns.extend(count)
         columns = self._columns.arrays
-        columns["image"][rows] = np.frombuffer(
-            b"".join(self._image_bytes(i) for i in image_ids), np.uint8
-        ).reshape(count, 16)
+        columns["image"][rows] = self._image_column(image_ids)
         columns["box"][rows] = boxes
         columns["confidence"][rows] = confidences
         first = self._next_number
@@ -217,13 +217,18 @@ class FaceTable:
 
     # -- ImageIds -----------------------------------------------------------------------
 
+    def _image_column(self, image_ids: Sequence[str]) -> np.ndarray:
+        """ImageIds → (n, 16) bytes; the faces of one image share one conversion."""
+        converted: dict[str, bytes] = {}
+        for image in image_ids:
+            if image not in converted:
+                converted[image] = self._image_bytes(image)
+        joined = b"".join(converted[image] for image in image_ids)
+        return np.frombuffer(joined, np.uint8).reshape(len(image_ids), 16)
+
     def _image_bytes(self, image_id: str) -> bytes:
-        try:
-            parsed = uuid.UUID(image_id)
-        except ValueError:
-            parsed = None
-        if parsed is not None and str(parsed) == image_id:
-            return parsed.bytes
+        if CANONICAL_UUID.fullmatch(image_id):  # what str(uuid.UUID(...)) gives back
+            return bytes.fromhex(image_id.replace("-", ""))
         other = uuid.uuid5(OTHER_IMAGE_IDS, image_id).bytes
         self._named_images[other] = image_id
         return other
