@@ -6,7 +6,7 @@ so results are the true top-k and reproducible. The rows are shared: a collectio
 keeps its columns in the same row order (``remove`` says which row moved where).
 
 Vectors stay float32: numpy has no fast float16 product (measured at 1M × 128: a search over
-float16 rows is 13× slower converted to float32 in chunks, 25× as a float16 product), while
+float16 rows is 13-18× slower converted to float32 in chunks, 25-34× as a float16 product), while
 float16 would change a Similarity by at most 0.15 points (benchmarks/README.md, collections).
 """
 
