@@ -11,7 +11,7 @@ Up to 1M faces a collection is filled through ``FacesBackend.index_faces``; 5M (
 to compare the two) through ``bulk_fill``, a benchmark-only loader that appends to the face
 table in chunks of 65,536 rows (not a public API: no lock, no state folder, no per-call checks).
 
-    python benchmarks/face_collections.py              # 10k, 100k, 1M, 1M bulk, 5M bulk (~10 min)
+    python benchmarks/face_collections.py              # 10k, 100k, 1M, 1M bulk, 5M bulk (~5 min)
     python benchmarks/face_collections.py --quick      # 10k and 100k, 3 runs each
     python benchmarks/face_collections.py --json out.json  # also save every sample
 
