@@ -110,18 +110,26 @@ with mock_aws():
     start = time.perf_counter()
     client = boto3.client("rekognition", region_name="us-east-1")
     made = (time.perf_counter() - start) * 1000
+    if sys.argv[2] == "s3":  # a suite's usual setup before its first face call
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="photos")
+        s3.put_object(Bucket="photos", Key="face.png", Body=data)
+        image = {"S3Object": {"Bucket": "photos", "Name": "face.png"}}
+    else:
+        image = {"Bytes": data}
+    setup = (time.perf_counter() - start) * 1000 - made
     start = time.perf_counter()
-    client.detect_faces(Image={"Bytes": data}, Attributes=["ALL"])
+    client.detect_faces(Image=image, Attributes=["ALL"])
     first = (time.perf_counter() - start) * 1000
     from moto_rekognition_faces.vision import models
     loaded = models.loaded()
     warm = []
     for _ in range(5):
         start = time.perf_counter()
-        client.detect_faces(Image={"Bytes": data}, Attributes=["ALL"])
+        client.detect_faces(Image=image, Attributes=["ALL"])
         warm.append((time.perf_counter() - start) * 1000)
-print(json.dumps({"client": made, "first": first, "warm": statistics.median(warm),
-                  "sessions": len(loaded)}))
+print(json.dumps({"client": made, "setup": setup, "first": first,
+                  "warm": statistics.median(warm), "sessions": len(loaded)}))
 """
 
 IMPORT = """
@@ -143,21 +151,26 @@ def bench_processes(repeat: int) -> tuple[list[Row], float]:
 
     with tempfile.TemporaryDirectory() as folder:
         cache_dir = str(Path(folder) / "cache")
-        child_json(FIRST_CALL, image, env=clean_env(**{PREFIX + "CACHE_DIR": cache_dir}))
+        child_json(FIRST_CALL, image, "bytes", env=clean_env(**{PREFIX + "CACHE_DIR": cache_dir}))
         suite = Path(folder) / "suite"
         suite.mkdir()
         (suite / "test_one.py").write_text("def test_one():\n    assert 1 + 1 == 2\n")
         for _ in range(repeat):
             off = clean_env(**{PREFIX + "CACHE": "off"})
-            cold = child_json(FIRST_CALL, image, env=off)
+            unwarmed_env = off | {PREFIX + "WARM_UP": "0"}
+            cold = child_json(FIRST_CALL, image, "bytes", env=off)
             note("first uncached", cold["first"])
             note("warm uncached", cold["warm"])
             note("client + first uncached", cold["client"] + cold["first"])
-            unwarmed = child_json(FIRST_CALL, image, env=off | {PREFIX + "WARM_UP": "0"})
+            unwarmed = child_json(FIRST_CALL, image, "bytes", env=unwarmed_env)
             note("first uncached, no warm-up", unwarmed["first"])
             note("warm uncached, no warm-up", unwarmed["warm"])
             note("client + first uncached, no warm-up", unwarmed["client"] + unwarmed["first"])
-            disk = child_json(FIRST_CALL, image, env=clean_env(**{PREFIX + "CACHE_DIR": cache_dir}))
+            for name, settings in {"s3 warm-up": off, "s3 no warm-up": unwarmed_env}.items():
+                run = child_json(FIRST_CALL, image, "s3", env=settings)
+                note(name, run["client"] + run["setup"] + run["first"])
+            on_disk = clean_env(**{PREFIX + "CACHE_DIR": cache_dir})
+            disk = child_json(FIRST_CALL, image, "bytes", env=on_disk)
             note("first from disk", disk["first"])
             note("warm from memory", disk["warm"])
             note("sessions after a disk hit", disk["sessions"])
@@ -187,6 +200,8 @@ def bench_processes(repeat: int) -> tuple[list[Row], float]:
             "warm call, cache off, same process"),
         row(section, "client creation + first DetectFaces ALL, cache off, warm-up", samples,
             "client + first uncached", "client + first uncached, no warm-up", "same, WARM_UP=0"),
+        row(section, "client, S3 bucket + put of the photo, first DetectFaces ALL (S3Object)",
+            samples, "s3 warm-up", "s3 no warm-up", "same, WARM_UP=0"),
         row(section, "first DetectFaces ALL, disk cache filled", samples, "first from disk",
             "first uncached", "first call, cache off"),
         row(section, "one-test pytest session (no AWS), plugin installed", samples,

@@ -3,6 +3,9 @@ that overlap each run on one thread, and the answers are the same either way."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -24,9 +27,24 @@ def test_overlapping_requests_run_their_models_on_one_thread_each(
         with models.serving():  # a second request arrives
             overlapping = intra_op_threads()
         after = intra_op_threads()
-    assert alone == 0  # left to onnxruntime: one thread per core
+    assert alone == len(os.sched_getaffinity(0))  # one thread per core this process may use
     assert overlapping == 1
     assert after == alone
+
+
+def test_no_model_thread_is_pinned_to_one_core(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Left to itself onnxruntime pins every session's pool threads to the same cores, so the
+    pools of several models queue on one core while the others idle."""
+    tasks = Path("/proc/self/task")
+    if not tasks.is_dir():
+        pytest.skip("needs Linux /proc to read thread affinities")
+    monkeypatch.delenv("MOTO_REKOGNITION_FACES_THREADS", raising=False)
+    with models.serving():
+        models.session(detector.WEIGHTS)
+    allowed = {
+        os.sched_getaffinity(0) == os.sched_getaffinity(int(task.name)) for task in tasks.iterdir()
+    }
+    assert allowed == {True}
 
 
 def test_the_threads_setting_wins(monkeypatch: pytest.MonkeyPatch) -> None:

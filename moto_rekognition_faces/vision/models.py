@@ -9,6 +9,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import json
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -101,11 +102,19 @@ def serving() -> Iterator[None]:
 
 def _threads() -> int:
     """Intra-op threads for a session made now: the setting if given, else 1 while requests
-    overlap and 0 (onnxruntime's choice: one per core) otherwise."""
+    overlap and 0 (one per usable core, see ``session``) otherwise."""
     configured = config.ort_threads()
     if configured:
         return configured
     return 1 if _in_flight > 1 else 0
+
+
+def _usable_cores() -> int:
+    """Cores this process may run on (its affinity mask, as containers and taskset set it)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
 
 
 def session(filename: str) -> ort.InferenceSession:
@@ -131,8 +140,10 @@ def session(filename: str) -> ort.InferenceSession:
             # runs that the request's own Python work, another request or a test process needs.
             options.add_session_config_entry("session.intra_op.allow_spinning", "0")
             options.add_session_config_entry("session.inter_op.allow_spinning", "0")
-            if threads:
-                options.intra_op_num_threads = threads
+            # Always a count of our own: left at 0, onnxruntime pins each pool thread to one core
+            # (every session's to the same cores), and pinned pools of several sessions queue on
+            # one core while the others idle.
+            options.intra_op_num_threads = threads or _usable_cores()
             found = ort.InferenceSession(
                 str(model_path(filename)), options, providers=["CPUExecutionProvider"]
             )
