@@ -522,6 +522,12 @@ FETCHED: dict[str, Fetched] = {
         "eb2fa67162de86589167ef63890ad66da5b18bee9307c2da700388daaeba2e39",
         "300x300 JPEG, Elton John in red-framed dark sunglasses, black jacket, press behind",
     ),
+    "elton_sunglasses_blue": Fetched(
+        CELEBRITIES,
+        _C5 + "train/elton_john/httpwwwjohnpauljonesarenacomeventimagesEltonCalendarVjpg.jpg",
+        "0bdaff46ddaca5879a711af5c567af9c66eff44f1f2fe892513f16d4eea61a1c",
+        "255x200 JPEG, Elton John in blue-framed dark grey sunglasses at a piano, 43 px face",
+    ),
     "seinfeld_tuxedo": Fetched(
         CELEBRITIES,
         _C5 + "train/jerry_seinfeld/httpsrobertaccetturacomwpcontentuploadsjerryseinfeldheadshotjp"
