@@ -49,7 +49,7 @@ def _client(url: str, photo: bytes, requests: int, barrier: Barrier, out: mp.Que
 
     rekognition = boto3.client("rekognition", endpoint_url=url, region_name="us-east-1")
     rekognition.detect_faces(Image={"Bytes": photo})
-    barrier.wait()
+    barrier.wait(timeout=300)
     cpu = time.process_time()
     latencies = []
     for _ in range(requests):
@@ -89,9 +89,9 @@ def run_clients(url: str, photo: bytes, clients: int, requests: int) -> dict[str
     for process in processes:
         process.start()
     port = url.rsplit(":", 1)[1]
-    barrier.wait()
+    barrier.wait(timeout=300)  # a client that died breaks the barrier instead of hanging here
     server_before, start = _server_cpu(port), time.perf_counter()
-    results = [out.get() for _ in processes]
+    results = [out.get(timeout=600) for _ in processes]
     end = max(finished for _, _, finished in results)
     server_cpu = _server_cpu(port) - server_before
     for process in processes:

@@ -86,7 +86,6 @@ def _import_request_path() -> None:
     """What the first request would import and load, on this thread, while sessions build."""
     import moto.rekognition.responses  # noqa: F401  (the graft: our actions, numpy, OpenCV)
 
-    from ..vision import pipeline  # noqa: F401  (the estimators and their helpers)
     from ..vision.appearance import frame
     from . import validation
 

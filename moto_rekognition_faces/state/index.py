@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-INITIAL_CAPACITY = 64
+from .columns import Columns
+
+
+def _rows_of(width: int) -> Columns:
+    return Columns({"vector": (np.float32, (width,))})
 
 
 class VectorIndex:
@@ -25,7 +29,7 @@ class VectorIndex:
     """
 
     def __init__(self, dimensions: int = 0) -> None:
-        self._matrix = np.zeros((INITIAL_CAPACITY, dimensions), np.float32)
+        self._store = _rows_of(dimensions)
         self._ids: list[str] = []
         self._rows: dict[str, int] = {}
 
@@ -38,12 +42,12 @@ class VectorIndex:
     @property
     def nbytes(self) -> int:
         """Memory held by the matrix (capacity, not only live rows)."""
-        return int(self._matrix.nbytes)
+        return self._store.nbytes
 
     @property
     def matrix(self) -> np.ndarray:
         """The live rows (a view: read it, do not write it)."""
-        return self._matrix[: len(self._ids)]
+        return self._store["vector"]
 
     def row(self, key: str) -> int:
         """The row of ``key`` (KeyError if absent)."""
@@ -58,42 +62,30 @@ class VectorIndex:
 
     def _fit_width(self, width: int) -> None:
         """While empty, take the vector length of what is about to be stored."""
-        if not self._ids and self._matrix.shape[1] != width:
-            self._matrix = np.zeros((len(self._matrix), width), np.float32)
+        if not self._ids and self.matrix.shape[1] != width:
+            self._store = _rows_of(width)
 
     def add(self, key: str, vector: np.ndarray) -> None:
         """Store (or replace) the vector of ``key``."""
         self._fit_width(len(vector))
         row = self._rows.get(key)
         if row is None:
-            row = len(self._ids)
-            if row == len(self._matrix):
-                grown = np.zeros((2 * len(self._matrix), self._matrix.shape[1]), np.float32)
-                grown[:row] = self._matrix[:row]
-                self._matrix = grown
+            row = self._store.extend(1).start
             self._ids.append(key)
             self._rows[key] = row
-        self._matrix[row] = vector
+        self.matrix[row] = vector
 
     def add_many(self, keys: list[str], vectors: np.ndarray) -> None:
         """Store many vectors at once, growing the matrix at most once."""
-        self._fit_width(vectors.shape[1])
-        needed = len(self._ids) + len(keys)
-        if needed > len(self._matrix):
-            capacity = len(self._matrix)
-            while capacity < needed:
-                capacity *= 2
-            grown = np.zeros((capacity, self._matrix.shape[1]), np.float32)
-            grown[: len(self._ids)] = self._matrix[: len(self._ids)]
-            self._matrix = grown
-        if len(set(keys)) == len(keys) and not any(key in self._rows for key in keys):
-            start = len(self._ids)  # all new: one slice copy, no per-row Python work
-            self._matrix[start : start + len(keys)] = vectors
-            self._rows.update({key: start + i for i, key in enumerate(keys)})
-            self._ids.extend(keys)
+        if len(set(keys)) != len(keys) or any(key in self._rows for key in keys):
+            for key, vector in zip(keys, vectors, strict=True):
+                self.add(key, vector)
             return
-        for key, vector in zip(keys, vectors, strict=True):
-            self.add(key, vector)
+        self._fit_width(vectors.shape[1])
+        added = self._store.extend(len(keys))  # all new: one slice copy, no per-row Python work
+        self.matrix[added] = vectors
+        self._rows.update({key: added.start + i for i, key in enumerate(keys)})
+        self._ids.extend(keys)
 
     def remove(self, key: str) -> tuple[int, int]:
         """Drop ``key``; the last row moves into its place so rows stay packed. Returns
@@ -102,14 +94,14 @@ class VectorIndex:
         last = len(self._ids) - 1
         if row != last:
             moved = self._ids[last]
-            self._matrix[row] = self._matrix[last]
             self._ids[row] = moved
             self._rows[moved] = row
+        self._store.move_last(row, last)
         self._ids.pop()
         return row, last
 
     def vector(self, key: str) -> np.ndarray:
-        return self._matrix[self._rows[key]].copy()
+        return self.matrix[self._rows[key]].copy()
 
     def search(
         self,
@@ -130,7 +122,7 @@ class VectorIndex:
         count = len(self._ids)
         if count == 0 or limit <= 0:
             return []
-        scores = self._matrix[:count] @ np.asarray(query, np.float32)
+        scores = self.matrix @ np.asarray(query, np.float32)
         if exclude is not None and exclude in self._rows:
             scores[self._rows[exclude]] = -np.inf
         if np.isfinite(min_score):
