@@ -203,6 +203,39 @@ def test_a_file_that_is_not_our_state_is_refused(tmp_path: Path, content: bytes)
     assert "Traceback" not in result.stderr
 
 
+def hold_write_lock(path: Path) -> sqlite3.Connection:
+    """Another process's writer, as SQLite sees it: a connection inside an exclusive
+    transaction on the state file."""
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN EXCLUSIVE")
+    return holder
+
+
+def test_a_state_folder_briefly_locked_by_another_process_is_waited_for(tmp_path: Path) -> None:
+    store.Store(tmp_path, "default").conn.close()
+    holder = hold_write_lock(tmp_path / store.FILE_NAME)
+    threading.Timer(0.3, holder.rollback).start()
+    opened = store.Store(tmp_path, "default")
+    assert opened.conn.execute("SELECT value FROM meta WHERE key='profile'").fetchone()[0] == (
+        "default"
+    )
+    opened.conn.close()
+    holder.close()
+
+
+def test_a_state_folder_held_by_another_process_is_refused_naming_the_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.Store(tmp_path, "default").conn.close()
+    monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.3)
+    holder = hold_write_lock(tmp_path / store.FILE_NAME)
+    try:
+        with pytest.raises(store.StateError, match="stayed locked .* another process"):
+            store.Store(tmp_path, "default")
+    finally:
+        holder.close()
+
+
 def test_a_profile_mismatch_in_an_empty_state_is_not_an_obstacle(tmp_path: Path) -> None:
     with standalone_server(args=("--state-dir", str(tmp_path))) as url:
         reset(url)  # nothing stored, so no vector of any profile

@@ -26,10 +26,12 @@ from typing import Any
 import numpy as np
 
 from .. import config
+from ..sqlite_wal import connect_wal, is_busy
 
 SCHEMA_VERSION = 1
 FILE_NAME = "state.sqlite3"
 PAGE_SIZE = 16384
+BUSY_TIMEOUT = 10.0  # seconds to wait for another process that holds the file
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -96,16 +98,19 @@ class Store:
         self.lock = threading.Lock()  # one connection: one writer at a time
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            self.conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-            self.conn.row_factory = sqlite3.Row
             # A new database only: rows of ~2 KB (a vector, a thumbnail) pack 7 to a 16 KB page
-            # where a 4 KB page would hold one and waste half.
-            self.conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
-            if self.conn.execute("PRAGMA journal_mode=WAL").fetchone()[0].lower() != "wal":
-                raise StateError(f"{self.path} cannot be put in WAL mode")
-            self.conn.execute("PRAGMA synchronous=FULL")  # durable through power loss too
+            # where a 4 KB page would hold one and waste half. FULL: durable through power loss.
+            self.conn = connect_wal(
+                self.path, timeout=BUSY_TIMEOUT, synchronous="FULL", page_size=PAGE_SIZE
+            )
+            self.conn.row_factory = sqlite3.Row
             self._check_and_create(profile)
         except sqlite3.DatabaseError as exc:
+            if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
+                raise StateError(
+                    f"{self.path} stayed locked for {BUSY_TIMEOUT:.0f} s: another process is "
+                    "writing this state folder"
+                ) from None
             raise StateError(
                 f"{self.path} is not a readable moto-rekognition-faces state ({exc}); "
                 "move it aside or delete it"

@@ -1,11 +1,11 @@
 """The result cache on disk: one SQLite file that concurrent processes share.
 
 pytest-xdist workers and repeated runs read and write the same folder; SQLite (WAL, a busy
-timeout, INSERT OR REPLACE) makes that safe without locks of our own. Entries are keyed by the
-memory cache's key plus a fingerprint of the code and of the libraries that shape results, so a
-new version of either simply misses; least recently used entries go once the file exceeds its
-bound. A cache that cannot be used (read-only folder, corrupt file) is reported once and then
-skipped: it must never fail a request.
+timeout, INSERT OR REPLACE; ``sqlite_wal`` for the switch to WAL) makes that safe without locks
+of our own. Entries are keyed by the memory cache's key plus a fingerprint of the code and of
+the libraries that shape results, so a new version of either simply misses; least recently
+used entries go once the file exceeds its bound. A cache that cannot be used (read-only folder,
+corrupt file) is reported once and then skipped: it must never fail a request.
 """
 
 from __future__ import annotations
@@ -21,12 +21,15 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from ..sqlite_wal import connect_wal
+
 log = logging.getLogger(__name__)
 
 FILENAME = "results.sqlite3"
 SCHEMA = 1
 TOUCH_AFTER = 60.0  # seconds: a hit refreshes its entry's last use at most this often
 EVICT_TO = 0.75  # of the bound, once it is exceeded
+BUSY_TIMEOUT = 30.0  # seconds another process may hold the file before the cache is skipped
 
 _SCHEMA_SQL = """
 CREATE TABLE IF NOT EXISTS results (
@@ -70,12 +73,7 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         if self._connection is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(
-                self.path, timeout=30.0, isolation_level=None, check_same_thread=False
-            )
-            connection.execute("PRAGMA busy_timeout = 30000")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
+            connection = connect_wal(self.path, timeout=BUSY_TIMEOUT, synchronous="NORMAL")
             connection.executescript(_SCHEMA_SQL)
             self._connection = connection
         return self._connection
