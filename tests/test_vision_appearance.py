@@ -92,6 +92,26 @@ def test_the_man_on_the_left_of_multi_face_wears_sunglasses() -> None:
             assert not judge(image, other).sunglasses[0]
 
 
+def face_at(image: np.ndarray, box: tuple[int, int, int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(106 points, box) of the detected face whose box is nearest ``box`` (x1, y1, x2, y2)."""
+    detection = min(
+        pipeline.find_faces(image), key=lambda d: float(np.abs(d.box - np.array(box)).sum())
+    )
+    assert np.abs(detection.box - np.array(box)).max() < 10, detection.box
+    return landmarks.predict(image, detection), detection.box
+
+
+def test_dark_aviators_in_a_crowd_are_sunglasses_but_clear_round_glasses_are_not() -> None:
+    image = photo("selfie_crowd")
+    aviators = judge(image, face_at(image, (1853, 945, 1933, 1033)))
+    assert aviators.sunglasses[0] and aviators.sunglasses[1] > 90
+    assert aviators.eyeglasses[0] and aviators.face_occluded[0]
+    clear = judge(image, face_at(image, (862, 797, 969, 912)))
+    assert clear.eyeglasses[0] and not clear.sunglasses[0] and not clear.face_occluded[0]
+    bare = judge(image, face_at(image, (1134, 868, 1278, 1058)))
+    assert not bare.eyeglasses[0] and not bare.sunglasses[0]
+
+
 def test_bearded_man_has_a_beard_and_a_mustache() -> None:
     result = judge(photo("bearded_alpha"))
     assert result.beard[0] and result.beard[1] > 60

