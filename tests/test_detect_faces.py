@@ -220,3 +220,11 @@ def test_minimum_face_size_grows_with_images_larger_than_full_hd(aws: Aws) -> No
     assert 40 <= full_hd[0]["BoundingBox"]["Width"] * 1920 < 80
     assert detect(aws, on_canvas(photo("astronaut"), 0.6, 3840, 2160)) == []
     assert len(detect(aws, on_canvas(photo("astronaut"), 1.2, 3840, 2160))) == 1
+
+
+def test_minimum_face_size_is_the_same_for_portrait_and_landscape_photos(aws: Aws) -> None:
+    # A phone's portrait photo is no larger than its landscape twin: the 57-px face found at
+    # 1920 × 1080 is found at 1080 × 1920 too, and the 80-px minimum of 4K holds both ways.
+    assert len(detect(aws, on_canvas(photo("astronaut"), 0.6, 1080, 1920))) == 1
+    assert detect(aws, on_canvas(photo("astronaut"), 0.6, 2160, 3840)) == []
+    assert len(detect(aws, on_canvas(photo("astronaut"), 1.2, 2160, 3840))) == 1

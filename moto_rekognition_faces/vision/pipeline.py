@@ -42,9 +42,12 @@ def min_face_size(width: int, height: int) -> float:
 
     AWS documents 40 px at 1920 × 1080, growing in proportion for larger images, and states no
     minimum for smaller ones; there only the detector's own floor applies, so the small faces of a
-    crowd photo are still found.
+    crowd photo are still found. The rule does not depend on orientation: a portrait photo
+    (1080 × 1920, as phones take them) is as large as its landscape twin, so the long side is
+    compared with 1920 and the short side with 1080.
     """
-    factor = max(width / REFERENCE_SIZE[0], height / REFERENCE_SIZE[1])
+    long_side, short_side = max(width, height), min(width, height)
+    factor = max(long_side / REFERENCE_SIZE[0], short_side / REFERENCE_SIZE[1])
     return REFERENCE_MIN_FACE * factor if factor >= 1.0 else DETECTOR_MIN_FACE
 
 
