@@ -16,6 +16,7 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
+from botocore.exceptions import ClientError
 from moto import mock_aws
 
 from moto_rekognition_faces import samples
@@ -212,21 +213,21 @@ def hold_write_lock(path: Path) -> sqlite3.Connection:
 
 
 def test_a_state_folder_briefly_locked_by_another_process_is_waited_for(tmp_path: Path) -> None:
-    store.Store(tmp_path, "default").conn.close()
+    store.Store(tmp_path, "default").close()
     holder = hold_write_lock(tmp_path / store.FILE_NAME)
     threading.Timer(0.3, holder.rollback).start()
     opened = store.Store(tmp_path, "default")
     assert opened.conn.execute("SELECT value FROM meta WHERE key='profile'").fetchone()[0] == (
         "default"
     )
-    opened.conn.close()
+    opened.close()
     holder.close()
 
 
 def test_a_state_folder_held_by_another_process_is_refused_naming_the_lock(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.Store(tmp_path, "default").conn.close()
+    store.Store(tmp_path, "default").close()
     monkeypatch.setattr(store, "BUSY_TIMEOUT", 0.3)
     holder = hold_write_lock(tmp_path / store.FILE_NAME)
     try:
@@ -234,6 +235,22 @@ def test_a_state_folder_held_by_another_process_is_refused_naming_the_lock(
             store.Store(tmp_path, "default")
     finally:
         holder.close()
+
+
+def test_a_second_server_on_the_same_state_folder_is_refused_and_the_first_keeps_it(
+    tmp_path: Path,
+) -> None:
+    """Two processes writing one folder would overwrite each other's state without a word."""
+    with standalone_server(args=("--state-dir", str(tmp_path))) as url:
+        client(url).create_collection(CollectionId="first")
+        second = refused(tmp_path)
+        assert second.returncode != 0
+        lines = second.stderr.strip().splitlines()
+        assert len(lines) == 1, second.stderr
+        assert "in use by another process" in lines[0] and str(tmp_path) in lines[0]
+        assert client(url).list_collections()["CollectionIds"] == ["first"]
+    with standalone_server(args=("--state-dir", str(tmp_path))) as url:  # free once it stopped
+        assert client(url).list_collections()["CollectionIds"] == ["first"]
 
 
 def test_a_profile_mismatch_in_an_empty_state_is_not_an_obstacle(tmp_path: Path) -> None:
@@ -279,6 +296,21 @@ def test_decorator_mode_reads_the_environment_variable(
     with sqlite3.connect(tmp_path / store.FILE_NAME) as db:
         assert db.execute("SELECT count(*) FROM collections").fetchone() == (0,)
         assert db.execute("SELECT count(*) FROM jobs").fetchone() == (0,)
+
+
+def test_decorator_mode_on_a_folder_a_server_owns_answers_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, aws_credentials: None
+) -> None:
+    """As a pytest-xdist worker would find a folder another worker holds: no request touches it."""
+    monkeypatch.setenv("MOTO_REKOGNITION_FACES_STATE_DIR", str(tmp_path))
+    with standalone_server(args=("--state-dir", str(tmp_path))) as url:
+        client(url).create_collection(CollectionId="owned")
+        with mock_aws(), pytest.raises(ClientError) as refused_call:
+            client().create_collection(CollectionId="intruder")
+        error = refused_call.value.response["Error"]
+        assert error["Code"] == "InternalServerError"
+        assert "in use by another process" in error["Message"]
+        assert client(url).list_collections()["CollectionIds"] == ["owned"]
 
 
 def test_decorator_mode_without_the_setting_keeps_state_in_memory(

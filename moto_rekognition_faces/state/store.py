@@ -27,6 +27,7 @@ import numpy as np
 
 from .. import config
 from ..sqlite_wal import connect_wal, is_busy
+from .owner_lock import FolderInUse, OwnerLock
 
 SCHEMA_VERSION = 1
 FILE_NAME = "state.sqlite3"
@@ -98,6 +99,20 @@ class Store:
         self.lock = threading.Lock()  # one connection: one writer at a time
         try:
             folder.mkdir(parents=True, exist_ok=True)
+            self.owner = OwnerLock(folder)
+        except FolderInUse as exc:
+            raise StateError(str(exc)) from None
+        except OSError as exc:
+            raise StateError(f"cannot use the state folder {folder}: {exc}") from None
+        try:
+            self._open(profile)
+        except BaseException:
+            self.owner.release()
+            raise
+
+    def _open(self, profile: str) -> None:
+        folder = self.folder
+        try:
             # A new database only: rows of ~2 KB (a vector, a thumbnail) pack 7 to a 16 KB page
             # where a 4 KB page would hold one and waste half. FULL: durable through power loss.
             self.conn = connect_wal(
@@ -197,6 +212,7 @@ class Store:
     def close(self) -> None:
         with self.lock:
             self.conn.close()
+            self.owner.release()
 
 
 class Scoped:
