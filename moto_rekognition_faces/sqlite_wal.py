@@ -56,7 +56,4 @@ def _switch_to_wal(connection: sqlite3.Connection, deadline: float) -> str:
 
 def is_busy(exc: sqlite3.OperationalError) -> bool:
     """Whether SQLite refused because another connection holds the file (worth waiting for)."""
-    code = getattr(exc, "sqlite_errorcode", None)
-    if code is not None:
-        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
-    return "locked" in str(exc) or "busy" in str(exc)
+    return exc.sqlite_errorcode & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)

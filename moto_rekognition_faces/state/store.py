@@ -111,27 +111,37 @@ class Store:
             raise
 
     def _open(self, profile: str) -> None:
-        folder = self.folder
         try:
             # A new database only: rows of ~2 KB (a vector, a thumbnail) pack 7 to a 16 KB page
             # where a 4 KB page would hold one and waste half. FULL: durable through power loss.
             self.conn = connect_wal(
                 self.path, timeout=BUSY_TIMEOUT, synchronous="FULL", page_size=PAGE_SIZE
             )
-            self.conn.row_factory = sqlite3.Row
+        except sqlite3.DatabaseError as exc:
+            raise self._refusal(exc) from None
+        except OSError as exc:
+            raise StateError(f"cannot use the state folder {self.folder}: {exc}") from None
+        self.conn.row_factory = sqlite3.Row
+        try:
             self._check_and_create(profile)
         except sqlite3.DatabaseError as exc:
-            if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
-                raise StateError(
-                    f"{self.path} stayed locked for {BUSY_TIMEOUT:.0f} s: another process is "
-                    "writing this state folder"
-                ) from None
-            raise StateError(
-                f"{self.path} is not a readable moto-rekognition-faces state ({exc}); "
-                "move it aside or delete it"
-            ) from None
-        except OSError as exc:
-            raise StateError(f"cannot use the state folder {folder}: {exc}") from None
+            self.conn.close()
+            raise self._refusal(exc) from None
+        except BaseException:
+            self.conn.close()
+            raise
+
+    def _refusal(self, exc: sqlite3.DatabaseError) -> StateError:
+        """The one line for a database that SQLite would not open or read."""
+        if isinstance(exc, sqlite3.OperationalError) and is_busy(exc):
+            return StateError(
+                f"{self.path} stayed locked for {BUSY_TIMEOUT:.0f} s: another process is "
+                "writing this state folder"
+            )
+        return StateError(
+            f"{self.path} is not a readable moto-rekognition-faces state ({exc}); "
+            "move it aside or delete it"
+        )
 
     def _check_and_create(self, profile: str) -> None:
         """Refuse a database of another schema version, or one holding another profile's
